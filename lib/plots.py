@@ -1,0 +1,90 @@
+"""Figure helpers shared by the chapters. Each takes an Axes, draws, and returns it."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from lib.style import DIVERGING_CMAP, FIELD_CMAP, OKABE_ITO
+
+
+def grid(extent=(-0.5, 1.5, -0.5, 1.5), n: int = 201) -> np.ndarray:
+    """(n*n, 2) points covering `extent` = (x0, x1, y0, y1), row-major from the bottom row."""
+    x0, x1, y0, y1 = extent
+    xx, yy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def plot_surface(ax: Axes, predict, *, extent=(-0.5, 1.5, -0.5, 1.5), n: int = 201,
+                 X=None, y=None, cmap: str = FIELD_CMAP, vmin=0.0, vmax=1.0, colorbar=True):
+    """Colour the plane by `predict` ((m, 2) points -> (m,) values); optionally the points X by y."""
+    values = np.asarray(predict(grid(extent, n))).reshape(n, n)
+    im = ax.imshow(values, origin="lower", extent=extent, cmap=cmap, vmin=vmin, vmax=vmax,
+                   interpolation="bilinear", aspect="equal")
+    if np.nanmin(values) < 0.5 < np.nanmax(values):
+        ax.contour(values, levels=[0.5], extent=extent, colors="white", linewidths=1.5)
+    if X is not None:
+        ax.scatter(X[:, 0], X[:, 1], c=[OKABE_ITO["orange"] if t else OKABE_ITO["black"] for t in y],
+                   s=90, edgecolors="white", linewidths=1.5, zorder=3)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, shrink=0.8)
+    return ax
+
+
+def draw_neuron(ax: Axes, x, w, b: float, y: float, *, f_name: str = "tanh"):
+    """A neuron as a diagram: inputs x_i, weights w_i on the arrows, bias, sum and output y."""
+    n = len(x)
+    heights = np.linspace(0.85, 0.15, n) if n > 1 else np.array([0.5])
+    cx, cy, r = 0.6, 0.5, 0.12
+    ax.add_patch(Circle((cx, cy), r, facecolor=OKABE_ITO["sky"], edgecolor="black", lw=1.5))
+    ax.text(cx, cy, f"Σ + b\n{f_name}", ha="center", va="center", fontsize=11)
+    w_max = max(float(np.abs(w).max()), 1e-9)
+    for i, (x_i, w_i, h) in enumerate(zip(x, w, heights), start=1):
+        ax.text(0.06, h, f"$x_{i}$ = {x_i:g}", ha="center", va="center", fontsize=11,
+                bbox=dict(boxstyle="round", fc="white", ec="grey"))
+        colour = OKABE_ITO["blue"] if w_i >= 0 else OKABE_ITO["vermillion"]
+        end = (cx - r * 0.95, cy + (h - cy) * 0.35)
+        ax.add_patch(FancyArrowPatch((0.15, h), end, arrowstyle="-|>", mutation_scale=14,
+                                     color=colour, lw=1 + 2.5 * abs(w_i) / w_max))
+        mid = (0.15 + 0.45 * (end[0] - 0.15), h + 0.45 * (end[1] - h))
+        ax.text(mid[0], mid[1] + 0.05, f"$w_{i}$ = {w_i:+g}", ha="center", va="bottom",
+                fontsize=10, color=colour)
+    ax.text(cx, cy - r - 0.05, f"b = {b:+g}\nz = {float(np.dot(x, w) + b):+.2f}",
+            ha="center", va="top", fontsize=10)
+    ax.add_patch(FancyArrowPatch((cx + r, cy), (0.83, cy), arrowstyle="-|>", mutation_scale=16,
+                                 color="black", lw=1.5))
+    ax.text(0.93, cy, f"y = {y:.3f}", ha="center", va="center", fontsize=11,
+            bbox=dict(boxstyle="round", fc=OKABE_ITO["yellow"], ec="grey"))
+    ax.set(xlim=(-0.02, 1.02), ylim=(0.02, 0.98))
+    ax.axis("off")
+    return ax
+
+
+def plot_weights(ax: Axes, W: np.ndarray, *, title: str | None = None):
+    """A weight matrix as a signed heatmap, zero at the middle of the colour scale."""
+    limit = float(np.abs(W).max()) or 1.0
+    im = ax.imshow(W, cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit)
+    ax.figure.colorbar(im, ax=ax, shrink=0.8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def animation_html(anim, name: str):
+    """The animation as an HTML player whose bytes do not change between runs.
+
+    Matplotlib names the player's elements with a random uuid; `name` (unique on the page,
+    letters, digits and underscores) replaces it.
+    """
+    from IPython.display import HTML
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"name must be letters, digits and underscores, got {name!r}")
+    html = anim.to_jshtml()
+    ids = set(re.findall(r"[0-9a-f]{32}", html))
+    if len(ids) != 1:
+        raise RuntimeError(f"expected one player id in Matplotlib's HTML, found {len(ids)}")
+    return HTML(html.replace(ids.pop(), name))
