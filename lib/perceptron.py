@@ -72,7 +72,9 @@ def linearly_separable(X: np.ndarray, y: np.ndarray) -> bool:
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"X must be (n, d) and y (n,), got shapes {X.shape} and {y.shape}")
-    s = 2 * y - 1  # labels as ±1
+    if not np.all(np.isin(y, (0, 1))):
+        raise ValueError("y must hold 0 or 1")
+    s = 2 * y.astype(int) - 1  # labels as ±1
     A_ub = -s[:, None] * np.column_stack([X, np.ones(len(X))])  # -(s_i)(x_i, 1)·(w, b) <= -1
     result = linprog(np.zeros(X.shape[1] + 1), A_ub=A_ub, b_ub=-np.ones(len(X)),
                      bounds=[(None, None)] * (X.shape[1] + 1), method="highs")
@@ -94,7 +96,7 @@ def parity(v: np.ndarray) -> np.ndarray:
         raise TypeError(f"v must hold integers, got dtype {v.dtype}")
     if np.any(v < 0):
         raise ValueError("v must be non-negative")
-    return np.bitwise_count(v) & 1
+    return (np.bitwise_count(v) & 1).astype(int)  # bitwise_count gives uint8; keep labels signed
 
 
 def parity_table(n_bits: int) -> tuple[np.ndarray, np.ndarray]:

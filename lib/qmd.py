@@ -92,7 +92,8 @@ def _load_yaml(text: str, file: Path, first_line: int, what: str):
         value = yaml.safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        line = first_line + (mark.line if mark else 0)
+        last = first_line + max(len(text.splitlines()) - 1, 0)
+        line = min(first_line + (mark.line if mark else 0), last)  # errors at stream end: last line
         problem = getattr(e, "problem", None) or str(e)
         raise QmdError(file, line, f"invalid YAML in {what}: {problem}") from None
     if value is not None and not isinstance(value, dict):

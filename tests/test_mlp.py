@@ -1,0 +1,127 @@
+"""lib.mlp against finite differences, direct formulas and SciPy."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.special import softmax
+
+from lib import mlp
+
+
+def numeric_gradients(net, X, y, h=1e-6):
+    """Central finite differences of the loss for every weight and bias."""
+    grads = []
+    for group in ("W", "b"):
+        arrays = getattr(net, group)
+        for l, A in enumerate(arrays):
+            G = np.zeros_like(A)
+            for idx in np.ndindex(A.shape):
+                values = []
+                for sign in (1, -1):
+                    B = A.copy()
+                    B[idx] += sign * h
+                    changed = tuple(B if k == l else a for k, a in enumerate(arrays))
+                    values.append(mlp.loss(replace(net, **{group: changed}), X, y))
+                G[idx] = (values[0] - values[1]) / (2 * h)
+            grads.append(G)
+    return grads
+
+
+@pytest.mark.parametrize("sizes, hidden, output", [
+    ((2, 2, 1), "sigmoid", "sigmoid"),
+    ((3, 4, 3, 1), "tanh", "sigmoid"),
+    ((4, 5, 3), "sigmoid", "softmax"),
+    ((3, 6, 4, 5), "tanh", "softmax"),
+])
+def test_backprop_matches_finite_differences(sizes, hidden, output):
+    rng = np.random.default_rng(0)
+    net = mlp.init_mlp(sizes, rng, hidden=hidden, output=output, scale=1.5)
+    X = rng.normal(size=(7, sizes[0]))
+    y = rng.integers(0, 2 if output == "sigmoid" else sizes[-1], size=7)
+    _, dW, db = mlp.loss_and_gradients(net, X, y)
+    for analytic, numeric in zip(dW + db, numeric_gradients(net, X, y)):
+        rel = np.abs(analytic - numeric).max() / max(np.abs(numeric).max(), 1e-12)
+        assert rel < 1e-6
+
+
+def test_relu_gradients_away_from_the_kink():
+    rng = np.random.default_rng(3)
+    net = mlp.init_mlp((3, 8, 1), rng, hidden="relu")
+    X = rng.normal(size=(5, 3))
+    pre = X @ net.W[0] + net.b[0]
+    assert np.abs(pre).min() > 1e-4  # finite differences would straddle the kink otherwise
+    y = np.array([0, 1, 1, 0, 1])
+    _, dW, db = mlp.loss_and_gradients(net, X, y)
+    for analytic, numeric in zip(dW + db, numeric_gradients(net, X, y)):
+        assert np.allclose(analytic, numeric, atol=1e-7)
+
+
+def test_losses_equal_direct_formulas():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(6, 3))
+    binary = mlp.init_mlp((3, 4, 1), rng)
+    y = np.array([0, 1, 1, 0, 1, 0])
+    p = mlp.predict(binary, X)
+    assert np.isclose(mlp.loss(binary, X, y), -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    multi = mlp.init_mlp((3, 4, 5), rng, output="softmax")
+    y = np.array([0, 4, 2, 2, 1, 3])
+    hidden = 1 / (1 + np.exp(-(X @ multi.W[0] + multi.b[0])))  # sigmoid written out
+    P = softmax(hidden @ multi.W[1] + multi.b[1], axis=1)
+    assert np.allclose(mlp.predict(multi, X), P)
+    assert np.isclose(mlp.loss(multi, X, y), -np.mean(np.log(P[np.arange(6), y])))
+
+
+def test_a_stack_trains_like_its_networks_one_at_a_time():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 0])
+    stack = mlp.init_mlp((2, 3, 1), np.random.default_rng(5), stack=4)
+    trained, history = mlp.train(stack, X, y, lr=1.0, epochs=50, momentum=0.5)
+    assert history.shape == (50, 4)
+    for i in range(4):
+        alone, h = mlp.train(mlp.pick(stack, i), X, y, lr=1.0, epochs=50, momentum=0.5)
+        assert np.allclose(h, history[:, i])
+        assert all(np.allclose(a, b) for a, b in zip(alone.W, mlp.pick(trained, i).W))
+
+
+def test_training_lowers_the_loss():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    net = mlp.init_mlp((2, 2, 1), np.random.default_rng(0))
+    _, history = mlp.train(net, X, np.array([0, 0, 0, 1]), lr=1.0, epochs=200)
+    assert history[-1] < 0.2 * history[0]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 6), st.floats(-50, 50))
+def test_softmax_outputs_are_distributions(seed, classes, shift):
+    rng = np.random.default_rng(seed)
+    net = mlp.init_mlp((3, 4, classes), rng, output="softmax", scale=3.0)
+    P = mlp.predict(net, rng.normal(size=(5, 3)) + shift)
+    assert np.all(P >= 0) and np.allclose(P.sum(axis=1), 1)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda n, r: mlp.init_mlp((2,), r), "sizes"),
+    (lambda n, r: mlp.init_mlp((2, 0, 1), r), "sizes"),
+    (lambda n, r: mlp.init_mlp((2, 2, 1), r, hidden="swish"), "hidden must be one of"),
+    (lambda n, r: mlp.init_mlp((2, 2, 2), r), "sigmoid output has one unit"),
+    (lambda n, r: mlp.init_mlp((2, 2, 1), r, scale=0), "scale"),
+    (lambda n, r: mlp.forward(n, np.ones((4, 3))), r"X must have shape \(n, 2\)"),
+    (lambda n, r: mlp.forward(n, np.array([[0.0, np.nan]])), "finite"),
+    (lambda n, r: mlp.loss(n, np.ones((4, 2)), np.ones(3)), r"y must have shape \(4,\)"),
+    (lambda n, r: mlp.loss(n, np.ones((2, 2)), np.array([0, 2])), "classes 0..1"),
+    (lambda n, r: mlp.train(n, np.ones((2, 2)), np.array([0, 1]), lr=0, epochs=1), "lr"),
+    (lambda n, r: mlp.train(n, np.ones((2, 2)), np.array([0, 1]), lr=np.nan, epochs=1), "lr"),
+    (lambda n, r: mlp.train(n, np.ones((2, 2)), np.array([0, 1]), lr=1, epochs=0), "epochs"),
+    (lambda n, r: mlp.pick(n, 0), "stacked"),
+])
+def test_bad_input_is_refused_clearly(call, words):
+    net = mlp.init_mlp((2, 2, 1), np.random.default_rng(0))
+    with pytest.raises(ValueError, match=words):
+        call(net, np.random.default_rng(0))
+
+
+def test_rng_must_be_a_generator():
+    with pytest.raises(TypeError, match="numpy.random.Generator"):
+        mlp.init_mlp((2, 2, 1), 42)
