@@ -132,11 +132,12 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, lr: float, epochs: int,
     return replace(net, W=tuple(W), b=tuple(b)), np.array(history)
 
 
-def pick(net: MLP, i: int) -> MLP:
-    """Network `i` of a stack, as a single MLP."""
+def pick(net: MLP, index) -> MLP:
+    """Network `index` (an int) of a stack as a single MLP, or a smaller stack (a mask or index array)."""
     if not net.stacked:
         raise ValueError("pick needs a stacked MLP (made with stack=S)")
-    return replace(net, W=tuple(w[i] for w in net.W), b=tuple(c[i] for c in net.b))
+    index = index if isinstance(index, (int, np.integer)) else np.asarray(index)
+    return replace(net, W=tuple(w[index] for w in net.W), b=tuple(c[index] for c in net.b))
 
 
 def _output(net: MLP, Z: np.ndarray) -> np.ndarray:

@@ -81,12 +81,15 @@ def linearly_separable(X: np.ndarray, y: np.ndarray) -> bool:
     return result.status == 0  # 0: a feasible (w, b) exists; 2: infeasible
 
 
-def train_xor(rng: np.random.Generator, *, hidden: int = 2, lr: float = 2.0,
-              epochs: int = 3000, stack: int | None = None):
+XOR_TRAINING = {"lr": 2.0, "momentum": 0.9}  # gradient descent settings for the XOR nets
+
+
+def train_xor(rng: np.random.Generator, *, hidden: int = 2, epochs: int = 3000,
+              stack: int | None = None):
     """A 2-hidden-1 sigmoid net trained on XOR by backprop; returns (net, loss per epoch)."""
     X, y = gate("xor")
     net = mlp.init_mlp((2, hidden, 1), rng, scale=1.0, stack=stack)
-    return mlp.train(net, X, y, lr=lr, epochs=epochs, momentum=0.9)
+    return mlp.train(net, X, y, epochs=epochs, **XOR_TRAINING)
 
 
 def parity(v: np.ndarray) -> np.ndarray:

@@ -85,6 +85,14 @@ def test_a_stack_trains_like_its_networks_one_at_a_time():
         assert all(np.allclose(a, b) for a, b in zip(alone.W, mlp.pick(trained, i).W))
 
 
+def test_pick_a_sub_stack_by_mask():
+    stack = mlp.init_mlp((2, 3, 1), np.random.default_rng(2), stack=5)
+    mask = np.array([True, False, True, False, False])
+    sub = mlp.pick(stack, mask)
+    assert sub.stacked and sub.W[0].shape == (2, 2, 3)
+    assert np.array_equal(mlp.pick(sub, 1).W[1], stack.W[1][2])
+
+
 def test_training_lowers_the_loss():
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     net = mlp.init_mlp((2, 2, 1), np.random.default_rng(0))
