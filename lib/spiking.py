@@ -1,0 +1,149 @@
+"""The leaky integrate-and-fire (LIF) neuron, vectorised over neurons.
+
+    tau dV/dt = -(V - v_rest) + R I
+
+Units throughout: time in ms, potential in mV, resistance in MΩ, current in nA (so R·I is in
+mV), rates in Hz. Between spikes, for constant I, the solution is exponential relaxation to
+V∞ = v_rest + R I; when V reaches v_th the neuron spikes, V is set to v_reset and held there
+for the refractory period t_ref.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class LIF:
+    tau: float = 10.0  # membrane time constant, ms
+    R: float = 1.0  # membrane resistance, MΩ
+    v_rest: float = -65.0  # resting potential, mV
+    v_reset: float = -65.0  # potential after a spike, mV
+    v_th: float = -50.0  # threshold, mV
+    t_ref: float = 2.0  # refractory period, ms
+
+    def __post_init__(self):
+        for name in ("tau", "R"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite number > 0, got {value}")
+        if not (np.isfinite(self.t_ref) and self.t_ref >= 0):
+            raise ValueError(f"t_ref must be a finite number >= 0, got {self.t_ref}")
+        if not self.v_th > self.v_reset:
+            raise ValueError(f"v_th must be above v_reset, got v_th={self.v_th}, v_reset={self.v_reset}")
+        if not self.v_th > self.v_rest:
+            raise ValueError(f"v_th must be above v_rest, got v_th={self.v_th}, v_rest={self.v_rest}")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A simulation: V (neurons, steps + 1) in mV, or None if not recorded; spikes (neurons, steps)."""
+
+    t: np.ndarray  # (steps + 1,) ms
+    V: np.ndarray | None
+    spikes: np.ndarray  # spikes[:, k] is True if the neuron spiked during step k, ending at t[k + 1]
+    dt: float
+
+    def rates(self) -> np.ndarray:
+        """Mean firing rate of each neuron over the whole run, (neurons,) in Hz."""
+        return self.spikes.sum(axis=1) / (self.spikes.shape[1] * self.dt) * 1000.0
+
+    def steady_rates(self) -> np.ndarray:
+        """1 / mean interspike interval of each neuron, (neurons,) in Hz; 0 with fewer than two spikes."""
+        count = self.spikes.sum(axis=1)
+        steps = self.spikes.shape[1]
+        first = np.argmax(self.spikes, axis=1)
+        last = steps - 1 - np.argmax(self.spikes[:, ::-1], axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = 1000.0 * (count - 1) / ((last - first) * self.dt)
+        return np.where(count >= 2, rate, 0.0)
+
+
+def rheobase(p: LIF = LIF()) -> float:
+    """The smallest constant current (nA) that ever brings V from rest to threshold."""
+    return (p.v_th - p.v_rest) / p.R
+
+
+def first_spike_time(I, p: LIF = LIF(), v0: float | None = None) -> np.ndarray:
+    """Time (ms) for constant current I (nA) to take V from v0 (default v_rest) to threshold; inf below rheobase."""
+    I = np.asarray(I, dtype=float)
+    v0 = p.v_rest if v0 is None else v0
+    v_inf = p.v_rest + p.R * I
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = p.tau * np.log((v_inf - v0) / (v_inf - p.v_th))
+    return np.where(v_inf > p.v_th, t, np.inf)
+
+
+def firing_rate(I, p: LIF = LIF()) -> np.ndarray:
+    """Steady firing rate (Hz) for constant current I (nA): 1 / (t_ref + time from reset to threshold)."""
+    return 1000.0 / (p.t_ref + first_spike_time(I, p, v0=p.v_reset))
+
+
+def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
+             method: str = "exact", record_v: bool = True) -> Run:
+    """Simulate LIF neurons driven by I (nA): shape (neurons,) held constant, or (neurons, steps).
+
+    method "exact" advances each step with the exact solution for input held constant over the
+    step, V∞ + (V - V∞) e^(-dt/tau); "euler" with forward Euler, V + dt (V∞ - V) / tau.
+    """
+    if not (isinstance(dt, (int, float, np.floating)) and np.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be a finite number > 0 (ms), got {dt}")
+    if method not in ("exact", "euler"):
+        raise ValueError(f"method must be 'exact' or 'euler', got {method!r}")
+    I = np.atleast_1d(np.asarray(I, dtype=float))
+    if I.ndim == 1:
+        if steps is None or not (isinstance(steps, (int, np.integer)) and steps >= 1):
+            raise ValueError(f"steps must be a positive integer when I is constant, got {steps}")
+        I = np.broadcast_to(I[:, None], (I.shape[0], steps))
+    elif I.ndim == 2:
+        if steps is not None and steps != I.shape[1]:
+            raise ValueError(f"steps={steps} does not match I of shape {I.shape} (neurons, steps)")
+    else:
+        raise ValueError(f"I must have shape (neurons,) or (neurons, steps), got {I.shape}")
+    if not np.all(np.isfinite(I)):
+        raise ValueError("I must be finite, got NaN or inf")
+    n, steps = I.shape
+    if v0 is not None and np.shape(v0) not in ((), (n,)):
+        raise ValueError(f"v0 must be a number or have shape ({n},), got {np.shape(v0)}")
+    V = np.full(n, p.v_rest, dtype=float) if v0 is None else np.array(np.broadcast_to(v0, (n,)), dtype=float)
+    decay = np.exp(-dt / p.tau)
+    ref_steps = int(round(p.t_ref / dt))
+    refractory = np.zeros(n, dtype=int)  # steps left to hold at v_reset
+    spikes = np.zeros((n, steps), dtype=bool)
+    trace = np.empty((n, steps + 1)) if record_v else None
+    if record_v:
+        trace[:, 0] = V
+    for k in range(steps):
+        v_inf = p.v_rest + p.R * I[:, k]
+        if method == "exact":
+            new = v_inf + (V - v_inf) * decay
+        else:
+            new = V + dt * (v_inf - V) / p.tau
+        V = np.where(refractory > 0, p.v_reset, new)
+        refractory = np.maximum(refractory - 1, 0)
+        fired = V >= p.v_th
+        spikes[:, k] = fired
+        V = np.where(fired, p.v_reset, V)
+        refractory = np.where(fired, ref_steps, refractory)
+        if record_v:
+            trace[:, k + 1] = V
+    return Run(np.arange(steps + 1) * dt, trace, spikes, dt)
+
+
+def poisson_spikes(rates, steps: int, dt: float, rng: np.random.Generator) -> np.ndarray:
+    """Independent Poisson spike trains, (len(rates), steps) booleans, for rates in Hz."""
+    rates = np.asarray(rates, dtype=float)
+    if rates.ndim != 1 or np.any(rates < 0) or not np.all(np.isfinite(rates)):
+        raise ValueError("rates must be a 1-D array of finite rates >= 0 (Hz)")
+    if np.any(rates * dt / 1000.0 > 1):
+        raise ValueError(f"rates * dt must stay below one spike a step; dt={dt} ms is too long")
+    return rng.random((rates.shape[0], steps)) < rates[:, None] * dt / 1000.0
+
+
+def synaptic_current(spikes: np.ndarray, w, dt: float) -> np.ndarray:
+    """Input current (nA), (steps,): each spike of input i delivers charge w_i (pC) within its step."""
+    w = np.asarray(w, dtype=float)
+    if spikes.ndim != 2 or w.shape != (spikes.shape[0],):
+        raise ValueError(f"w must have one weight per input, shape ({spikes.shape[0]},), got {w.shape}")
+    return w @ spikes / dt  # (inputs,) @ (inputs, steps) -> (steps,)

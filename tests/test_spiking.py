@@ -1,0 +1,131 @@
+"""The LIF neuron against its closed forms, scipy.integrate.solve_ivp and hand counts."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
+from lib.spiking import (
+    LIF, first_spike_time, firing_rate, poisson_spikes, rheobase, simulate, synaptic_current,
+)
+
+P = LIF()  # tau 10 ms, R 1 MΩ, rest = reset -65 mV, threshold -50 mV, t_ref 2 ms
+
+
+def test_rheobase_and_classic_parameters():
+    assert rheobase(P) == 15.0  # (-50 - -65) mV / 1 MΩ, by hand
+    run = simulate([1.5], dt=1.0, steps=500, method="euler")
+    assert not run.spikes.any()
+    assert run.V[0, -1] == pytest.approx(-63.5, abs=1e-9)  # V∞ = -65 + 1 * 1.5
+
+
+@pytest.mark.parametrize("I", [16.0, 20.0, 35.0, 80.0])
+def test_first_spike_and_steady_rate_match_closed_forms(I):
+    dt = 0.002
+    run = simulate([I], dt=dt, steps=int(200 / dt), record_v=False)
+    t_first = (np.flatnonzero(run.spikes[0])[0] + 1) * dt
+    # Closed forms written out here: V(t) = V∞ + (V0 - V∞) e^(-t/tau) reaches v_th at
+    # t* = tau ln((V∞ - V0) / (V∞ - v_th)); the period adds t_ref.
+    v_inf = -65.0 + I
+    t_star = 10.0 * np.log((v_inf + 65.0) / (v_inf + 50.0))
+    assert t_first == pytest.approx(t_star, rel=0.01)
+    assert run.steady_rates()[0] == pytest.approx(1000.0 / (2.0 + t_star), rel=0.01)
+    assert first_spike_time(I) == pytest.approx(t_star) and firing_rate(I) == pytest.approx(1000 / (2 + t_star))
+
+
+def test_exact_update_equals_the_analytic_solution():
+    dt, I = 0.1, 12.0  # below rheobase: no spike interrupts the relaxation
+    run = simulate([I], dt=dt, steps=400, v0=-70.0)
+    v_inf = -65.0 + I
+    assert np.max(np.abs(run.V[0] - (v_inf + (-70.0 - v_inf) * np.exp(-run.t / 10.0)))) < 1e-9
+
+
+def test_exact_update_equals_solve_ivp_for_piecewise_constant_input():
+    dt, steps = 0.25, 120
+    I = np.repeat(np.array([3.0, 14.0, 8.0, 0.0, 11.0, 14.9]), steps // 6)[None, :]  # stays subthreshold
+    run = simulate(I, dt=dt)
+    v, t0 = -65.0, 0.0
+    for k in range(steps):  # integrate the ODE step by step with SciPy
+        sol = solve_ivp(lambda t, v: (-(v + 65.0) + I[0, k]) / 10.0, (t0, t0 + dt), [v],
+                        method="DOP853", rtol=1e-13, atol=1e-13)
+        v, t0 = sol.y[0, -1], t0 + dt
+        assert abs(run.V[0, k + 1] - v) < 1e-9
+    assert not run.spikes.any()
+
+
+def test_euler_is_first_order():
+    errors = []
+    for dt in (0.1, 0.05, 0.025):
+        V = simulate([12.0], dt=dt, steps=int(round(20 / dt)), method="euler").V[0, -1]
+        errors.append(abs(V - (-53.0 + (-65.0 + 53.0) * np.exp(-2.0))))
+    assert errors[0] / errors[1] == pytest.approx(2, rel=0.05)
+    assert errors[1] / errors[2] == pytest.approx(2, rel=0.05)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0, 14.999))
+def test_below_rheobase_never_spikes(I):
+    run = simulate([I], dt=0.1, steps=5000, record_v=False)
+    assert not run.spikes.any()
+
+
+def test_rest_stays_at_rest():
+    run = simulate(np.zeros(3), dt=0.1, steps=1000)
+    assert np.all(run.V == -65.0)
+
+
+def test_refractory_period_by_hand():
+    # dt = 1 ms, I = 40 nA: V∞ = -25 mV; from -65 the threshold is crossed during step 3
+    # (t* = 10 ln(40/25) = 4.70 ms -> step index 4, ending at 5 ms); then V is held for 2 steps.
+    run = simulate([40.0], dt=1.0, steps=20)
+    spike_steps = np.flatnonzero(run.spikes[0])
+    assert spike_steps[0] == 4
+    assert np.all(run.V[0, spike_steps[0] + 1: spike_steps[0] + 4] == -65.0)
+    assert np.all(np.diff(spike_steps) == 2 + 5)  # 2 held steps, then 5 steps to threshold again
+
+
+def test_vectorised_equals_one_at_a_time():
+    rng = np.random.default_rng(0)
+    I = 16 + 8 * rng.standard_normal((6, 800))
+    together = simulate(I, dt=0.1)
+    for n in range(6):
+        alone = simulate(I[n:n + 1], dt=0.1)
+        assert np.array_equal(alone.spikes[0], together.spikes[n])
+        assert np.array_equal(alone.V[0], together.V[n])
+
+
+def test_poisson_spikes_have_the_asked_rate():
+    rng = np.random.default_rng(1)
+    spikes = poisson_spikes(np.array([20.0, 80.0]), steps=100_000, dt=0.1, rng=rng)
+    p = np.array([0.002, 0.008])  # spike probability per step
+    counts = spikes.sum(axis=1)
+    bound = 4 * np.sqrt(100_000 * p * (1 - p))  # four binomial standard deviations
+    assert np.all(np.abs(counts - 100_000 * p) < bound)
+
+
+def test_synaptic_current_by_hand():
+    spikes = np.array([[1, 0, 1], [0, 0, 1]], dtype=bool)
+    assert np.allclose(synaptic_current(spikes, [2.0, -1.0], dt=0.5), [4.0, 0.0, 2.0])
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: simulate([20.0], dt=0, steps=10), "dt must be"),
+    (lambda: simulate([20.0], dt=-0.1, steps=10), "dt must be"),
+    (lambda: LIF(tau=0), "tau must be"),
+    (lambda: LIF(tau=-5), "tau must be"),
+    (lambda: LIF(R=np.nan), "R must be"),
+    (lambda: LIF(v_th=-70.0), "v_th must be above v_reset"),
+    (lambda: LIF(t_ref=-1), "t_ref"),
+    (lambda: simulate([np.nan], dt=0.1, steps=10), "finite"),
+    (lambda: simulate([20.0], dt=0.1), "steps must be"),
+    (lambda: simulate(np.ones((2, 10)), dt=0.1, steps=5), "does not match"),
+    (lambda: simulate(np.ones((2, 2, 2)), dt=0.1), "shape"),
+    (lambda: simulate(np.ones(3), dt=0.1, steps=5, v0=np.zeros(2)), "v0"),
+    (lambda: simulate(np.ones(3), dt=0.1, steps=5, method="rk4"), "method"),
+    (lambda: poisson_spikes(np.array([-1.0]), 10, 0.1, np.random.default_rng()), "rates"),
+    (lambda: poisson_spikes(np.array([20_000.0]), 10, 0.1, np.random.default_rng()), "dt"),
+    (lambda: synaptic_current(np.ones((3, 4), bool), [1.0, 2.0], 0.1), "one weight per input"),
+])
+def test_bad_input_is_refused_clearly(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
