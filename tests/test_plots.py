@@ -24,6 +24,12 @@ def test_animation_html_is_deterministic():
     assert tiny_animation().to_jshtml() != tiny_animation().to_jshtml()  # what we are fixing
 
 
+def test_jpeg_frames_are_deterministic_too():
+    first = animation_html(tiny_animation(), "demo", frame_format="jpeg").data
+    assert first == animation_html(tiny_animation(), "demo", frame_format="jpeg").data
+    assert "data:image/jpeg;base64" in first
+
+
 def test_animation_name_is_checked():
     anim = tiny_animation()
     with pytest.raises(ValueError, match="name"):

@@ -1,0 +1,40 @@
+"""Every data source of the book. Nothing here touches the network: the images and digits
+ship inside scikit-learn, the rest is generated from an explicit generator."""
+from __future__ import annotations
+
+import numpy as np
+
+LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 weights for R, G, B
+
+
+def photo(size: int = 256, corner: tuple[int, int] = (60, 110)) -> np.ndarray:
+    """A real greyscale photo, (size, size) in [0, 1]: a crop of scikit-learn's bundled 'china.jpg'."""
+    from sklearn.datasets import load_sample_image
+
+    rgb = load_sample_image("china.jpg")  # (427, 640, 3) uint8, shipped with scikit-learn
+    r, c = corner
+    if not (isinstance(size, (int, np.integer)) and size >= 1):
+        raise ValueError(f"size must be a positive integer, got {size}")
+    if r < 0 or c < 0 or r + size > rgb.shape[0] or c + size > rgb.shape[1]:
+        raise ValueError(f"a {size}x{size} crop at {corner} does not fit in the {rgb.shape[:2]} photo")
+    return rgb[r:r + size, c:c + size] @ LUMA / 255.0
+
+
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's bundled handwritten digits: X (1797, 8, 8) in [0, 1], y (1797,) in 0..9."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    return bunch.images / 16.0, bunch.target
+
+
+def split(X: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Generator):
+    """Shuffle once with `rng` and split: (X_train, y_train, X_test, y_test)."""
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+    order = rng.permutation(len(X))
+    n_test = int(round(test_fraction * len(X)))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], y[train], X[test], y[test]

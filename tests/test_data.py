@@ -1,0 +1,29 @@
+"""Data sources: shapes, ranges, and a deterministic split."""
+import numpy as np
+import pytest
+
+from lib import data
+
+
+def test_photo_is_a_grey_256_crop():
+    image = data.photo()
+    assert image.shape == (256, 256) and 0 <= image.min() < image.max() <= 1
+    assert image.std() > 0.1  # a real photo, not a flat field
+    with pytest.raises(ValueError, match="does not fit"):
+        data.photo(size=500)
+
+
+def test_digits():
+    X, y = data.digits()
+    assert X.shape == (1797, 8, 8) and y.shape == (1797,)
+    assert X.min() == 0 and X.max() == 1 and set(y) == set(range(10))
+
+
+def test_split_is_deterministic_and_disjoint():
+    X, y = np.arange(20)[:, None], np.arange(20)
+    a = data.split(X, y, 0.25, np.random.default_rng(3))
+    b = data.split(X, y, 0.25, np.random.default_rng(3))
+    assert all(np.array_equal(p, q) for p, q in zip(a, b))
+    assert len(a[3]) == 5 and set(a[1]) | set(a[3]) == set(range(20)) and not set(a[1]) & set(a[3])
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.split(X, y, 1.0, np.random.default_rng())
