@@ -1,0 +1,116 @@
+"""A deep, narrow, sparse network on a plane of pixels: 250 layers of one local operation.
+
+The state is a class-score map S of shape (classes, size, size): a probability distribution
+over the classes at every pixel. It starts uniform (no information) except at the pixels of
+the labelled training points. Every layer is the same sparse operation: each pixel combines
+its k x k neighbourhood (a small convolution per class, lib.conv.conv2d), the scores are
+sharpened by a power gamma > 1 (the non-linearity) and renormalised to sum to 1, and the
+training pixels are clamped back to their labels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lib.conv import conv2d
+
+CENTRES = np.array([[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]])
+BINOMIAL3 = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=float) / 16  # a 3x3 blur, weights sum to 1
+
+
+@dataclass(frozen=True)
+class Plane:
+    """A square grid of size x size pixels covering [-extent, extent]^2."""
+
+    size: int = 96
+    extent: float = 3.5
+
+    def cells(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, col) pixel indices of points X (n, 2); row follows the second coordinate."""
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != 2 or not np.all(np.isfinite(X)):
+            raise ValueError(f"X must be finite points of shape (n, 2), got {X.shape}")
+        if np.any(np.abs(X) >= self.extent):
+            raise ValueError(f"every point must lie inside the grid, |x| < {self.extent}")
+        ij = ((X + self.extent) / (2 * self.extent) * self.size).astype(int)
+        return ij[:, 1], ij[:, 0]
+
+
+def four_classes(n_per_class: int, rng: np.random.Generator, *, spread: float = 1.0,
+                 extent: float = 3.5) -> tuple[np.ndarray, np.ndarray]:
+    """Four overlapping Gaussian classes centred at (±1, ±1): X (n, 2), y (n,); points outside
+    |x| < extent are drawn again, so every point lies on the grid."""
+    if not (isinstance(n_per_class, (int, np.integer)) and n_per_class >= 1):
+        raise ValueError(f"n_per_class must be a positive integer, got {n_per_class}")
+    y = np.repeat(np.arange(4), n_per_class)
+    X = CENTRES[y] + spread * rng.standard_normal((len(y), 2))
+    while np.any(outside := np.any(np.abs(X) >= extent, axis=1)):
+        X[outside] = CENTRES[y[outside]] + spread * rng.standard_normal((outside.sum(), 2))
+    return X, y
+
+
+def initial_scores(plane: Plane, X, y, classes: int):
+    """Uniform scores, and at each training pixel the label distribution of its points.
+
+    Returns (S (classes, size, size), clamped (size, size) bool mask, labels (classes, size, size)).
+    """
+    y = np.asarray(y)
+    if not (isinstance(classes, (int, np.integer)) and classes >= 1):
+        raise ValueError(f"classes must be a positive integer, got {classes}")
+    if y.shape != (len(X),) or not np.issubdtype(y.dtype, np.integer) or np.any((y < 0) | (y >= classes)):
+        raise ValueError(f"y must hold one integer label in 0..{classes - 1} per point")
+    rows, cols = plane.cells(X)
+    counts = np.zeros((classes, plane.size, plane.size))
+    np.add.at(counts, (y, rows, cols), 1)
+    clamped = counts.sum(axis=0) > 0
+    labels = counts / np.maximum(counts.sum(axis=0), 1)
+    S = np.full_like(counts, 1 / classes)
+    S[:, clamped] = labels[:, clamped]
+    return S, clamped, labels
+
+
+def layer(S: np.ndarray, kernel: np.ndarray = BINOMIAL3, *, gamma: float = 1.1, clamped=None,
+          labels=None) -> np.ndarray:
+    """One layer: the same k x k convolution per class, the power gamma, renormalisation, clamping."""
+    mixed = conv2d(S[:, None], kernel[None, None], padding="same")[:, 0]  # (K, 1, G, G) -> (K, G, G)
+    sharp = mixed**gamma
+    out = sharp / sharp.sum(axis=0, keepdims=True)
+    if clamped is not None:
+        out[:, clamped] = labels[:, clamped]
+    return out
+
+
+def propagate(S0: np.ndarray, layers: int, kernel: np.ndarray = BINOMIAL3, *, gamma: float = 1.1,
+              clamped=None, labels=None):
+    """Apply `layers` layers. Returns (final S, class map after each layer (layers + 1, G, G) with
+    -1 where a pixel is still unassigned, i.e. its scores are still all equal)."""
+    kernel = np.asarray(kernel, dtype=float)
+    if not (isinstance(layers, (int, np.integer)) and layers >= 1):
+        raise ValueError(f"layers must be a positive integer, got {layers}")
+    if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1] or kernel.shape[0] % 2 == 0:
+        raise ValueError(f"kernel must be square with an odd size (3x3, 5x5, ...), got {kernel.shape}")
+    if np.any(kernel < 0) or kernel.sum() <= 0:
+        raise ValueError("kernel weights must be non-negative, and not all zero")
+    if not (np.isfinite(gamma) and gamma >= 1):
+        raise ValueError(f"gamma must be a finite number >= 1, got {gamma}")
+    S, maps = S0, [class_map(S0)]
+    for _ in range(layers):
+        S = layer(S, kernel, gamma=gamma, clamped=clamped, labels=labels)
+        maps.append(class_map(S))
+    return S, np.array(maps)
+
+
+def class_map(S: np.ndarray, tol: float = 1e-12) -> np.ndarray:
+    """The most probable class at each pixel, (G, G) int8; -1 where all scores are equal."""
+    if S.shape[0] == 1:  # with one class every pixel is decided
+        return np.zeros(S.shape[1:], dtype=np.int8)
+    decided = S.max(axis=0) - S.min(axis=0) > tol
+    return np.where(decided, S.argmax(axis=0), -1).astype(np.int8)
+
+
+def layer_cost(size: int, classes: int, k: int) -> dict[str, int]:
+    """Parameters and multiply-adds of one sparse layer and of a dense layer of the same width."""
+    width = classes * size * size  # numbers in one layer's state
+    return {"width": width, "sparse_params": k * k, "sparse_macs": width * k * k,
+            "dense_params": width * width + width, "dense_macs": width * width}
