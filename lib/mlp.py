@@ -59,15 +59,20 @@ def init_mlp(sizes, rng: np.random.Generator, *, hidden: str = "sigmoid",
     return MLP(W, b, hidden, output)
 
 
-def forward(net: MLP, X: np.ndarray) -> list[np.ndarray]:
-    """Activations of every layer, input first: [X, h1, ..., y_hat]; each (n, d) or (S, n, d)."""
+def forward(net: MLP, X: np.ndarray, masks=None) -> list[np.ndarray]:
+    """Activations of every layer, input first: [X, h1, ..., y_hat]; each (n, d) or (S, n, d).
+
+    masks: optional, one array per hidden layer, multiplied into its activations (dropout);
+    the activations returned are the masked ones, as the next layer sees them.
+    """
     X = _check_X(net, X)
+    masks = _check_masks(net, masks, X.shape[0])
     f = ACTIVATIONS[net.hidden][0]
     A = [X]
     for l, (W, b) in enumerate(zip(net.W, net.b)):
         Z = A[-1] @ W + b[..., None, :]  # (…, n, d_in) @ (…, d_in, d_out) -> (…, n, d_out)
         last = l == len(net.W) - 1
-        A.append(_output(net, Z) if last else f(Z))
+        A.append(_output(net, Z) if last else f(Z) * (1 if masks is None else masks[l]))
     return A
 
 
@@ -77,9 +82,10 @@ def predict(net: MLP, X: np.ndarray) -> np.ndarray:
     return out[..., 0] if net.output == "sigmoid" else out
 
 
-def loss_and_gradients(net: MLP, X: np.ndarray, y: np.ndarray):
-    """Mean cross-entropy (scalar, or (S,) for a stack) and its gradients (dW, db) by backprop."""
-    A = forward(net, X)
+def loss_and_gradients(net: MLP, X: np.ndarray, y: np.ndarray, masks=None):
+    """Mean cross-entropy (scalar, or (S,) for a stack) and its gradients (dW, db) by backprop,
+    with the hidden activations multiplied by `masks` if given (see `forward`)."""
+    A = forward(net, X, masks)
     y = _check_y(net, y, A[0].shape[-2])
     n = A[0].shape[-2]
     logits = A[-2] @ net.W[-1] + net.b[-1][..., None, :]
@@ -100,13 +106,26 @@ def loss_and_gradients(net: MLP, X: np.ndarray, y: np.ndarray):
         dW.append(np.swapaxes(A[l], -1, -2) @ delta)  # (…, d_in, n) @ (…, n, d_out)
         db.append(delta.sum(axis=-2))
         if l:
-            delta = (delta @ np.swapaxes(net.W[l], -1, -2)) * df(A[l])
+            delta = delta @ np.swapaxes(net.W[l], -1, -2)
+            if masks is None:
+                delta = delta * df(A[l])
+            else:  # A[l] = f(Z) * mask: undo the mask to get f(Z) for the derivative
+                m = masks[l - 1]
+                delta = delta * m * df(np.divide(A[l], m, out=np.zeros_like(A[l]), where=m != 0))
     return loss, tuple(dW[::-1]), tuple(db[::-1])
 
 
 def loss(net: MLP, X: np.ndarray, y: np.ndarray):
-    """Mean cross-entropy of `net` on (X, y): a float, or (S,) for a stack."""
-    return loss_and_gradients(net, X, y)[0]
+    """Mean cross-entropy of `net` on (X, y): a float, or (S,) for a stack. Forward pass only."""
+    A = forward(net, X)
+    y = _check_y(net, y, A[0].shape[-2])
+    p = A[-1]
+    if net.output == "sigmoid":
+        p = np.clip(p[..., 0], 1e-300, 1.0)
+        q = np.clip(1 - A[-1][..., 0], 1e-300, 1.0)
+        return -np.mean(np.where(y == 1, np.log(p), np.log(q)), axis=-1)
+    picked = np.take_along_axis(p, np.broadcast_to(y[:, None], p.shape[:-1] + (1,)), axis=-1)[..., 0]
+    return -np.mean(np.log(np.clip(picked, 1e-300, 1.0)), axis=-1)
 
 
 def train(net: MLP, X: np.ndarray, y: np.ndarray, *, lr: float, epochs: int,
@@ -130,6 +149,45 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, lr: float, epochs: int,
             W[l] = W[l] + vW[l]
             b[l] = b[l] + vb[l]
     return replace(net, W=tuple(W), b=tuple(b)), np.array(history)
+
+
+def train_minibatch(net: MLP, X, y, rng: np.random.Generator, *, epochs: int, lr: float = 1e-3,
+                    batch_size: int = 32, p_drop: float = 0.0, p_input: float = 0.0,
+                    callback=None) -> tuple[MLP, list]:
+    """Adam on shuffled minibatches, with inverted dropout of probability p_drop on every hidden
+    layer and p_input on the inputs.
+
+    After each epoch, callback(epoch, net) is called if given and its return value kept;
+    returns the trained net and the list of those values.
+    """
+    from lib.dropout import dropout, dropout_masks  # dropout builds on this module
+
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr}")
+    if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
+        raise ValueError(f"epochs must be a positive integer, got {epochs}")
+    params = list(net.W) + list(net.b)
+    m1, m2 = [np.zeros_like(q) for q in params], [np.zeros_like(q) for q in params]
+    beta1, beta2, eps, t, log = 0.9, 0.999, 1e-8, 0, []
+    L = len(net.W)
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            batch = order[start:start + batch_size]
+            current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
+            masks = dropout_masks(current, len(batch), p_drop, rng) if p_drop > 0 else None
+            X_batch = dropout(X[batch], p_input, rng) if p_input > 0 else X[batch]
+            _, dW, db = loss_and_gradients(current, X_batch, y[batch], masks)
+            t += 1
+            for i, g in enumerate(dW + db):
+                m1[i] = beta1 * m1[i] + (1 - beta1) * g
+                m2[i] = beta2 * m2[i] + (1 - beta2) * g**2
+                step = lr * (m1[i] / (1 - beta1**t)) / (np.sqrt(m2[i] / (1 - beta2**t)) + eps)
+                params[i] = params[i] - step
+        net = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
+        if callback is not None:
+            log.append(callback(epoch, net))
+    return net, log
 
 
 def pick(net: MLP, index) -> MLP:
@@ -156,6 +214,18 @@ def _check_X(net: MLP, X) -> np.ndarray:
     if not np.all(np.isfinite(X)):
         raise ValueError("X must be finite, got NaN or inf")
     return X
+
+
+def _check_masks(net: MLP, masks, n: int):
+    if masks is None:
+        return None
+    widths = net.sizes[1:-1]
+    if len(masks) != len(widths):
+        raise ValueError(f"masks must hold one array per hidden layer ({len(widths)}), got {len(masks)}")
+    for m, width in zip(masks, widths):
+        if np.shape(m)[-2:] != (n, width):
+            raise ValueError(f"each mask must have shape ({n}, layer width), got {np.shape(m)} for width {width}")
+    return masks
 
 
 def _check_y(net: MLP, y, n: int) -> np.ndarray:

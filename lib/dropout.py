@@ -1,0 +1,44 @@
+"""Inverted dropout: during training each unit is zeroed independently with probability p and
+the survivors are scaled by 1 / (1 - p), so every unit keeps its expected value; at test time
+nothing is dropped. And the ensemble view: averaging many random masks (MC dropout)."""
+from __future__ import annotations
+
+import numpy as np
+
+from lib import mlp
+
+
+def _check_p(p) -> float:
+    if not (isinstance(p, (int, float, np.floating)) and 0 <= p < 1):
+        raise ValueError(f"p must be a dropout probability in [0, 1), got {p!r}")
+    return float(p)
+
+
+def mask(shape, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Inverted-dropout mask: 0 with probability p, else 1 / (1 - p)."""
+    p = _check_p(p)
+    return (rng.random(shape) >= p) / (1 - p)
+
+
+def dropout(a: np.ndarray, p: float, rng: np.random.Generator, *, training: bool = True) -> np.ndarray:
+    """Apply inverted dropout to activations `a` (training), or return them unchanged (test time)."""
+    p = _check_p(p)
+    if not training or p == 0:
+        return np.asarray(a)
+    return a * mask(np.shape(a), p, rng)
+
+
+def dropout_masks(net: mlp.MLP, n: int, p: float, rng: np.random.Generator) -> list[np.ndarray]:
+    """One inverted-dropout mask per hidden layer of `net`, for a batch of n examples."""
+    return [mask((n, width), p, rng) for width in net.sizes[1:-1]]
+
+
+def mc_predict(net: mlp.MLP, X: np.ndarray, p: float, rng: np.random.Generator,
+               samples: int = 100) -> np.ndarray:
+    """Monte Carlo dropout: the mean of the predictions of `samples` random masks, (n, classes)."""
+    if not (isinstance(samples, (int, np.integer)) and samples >= 1):
+        raise ValueError(f"samples must be a positive integer, got {samples}")
+    total = 0.0
+    for _ in range(samples):
+        total = total + mlp.forward(net, X, dropout_masks(net, len(X), p, rng))[-1]
+    return total / samples

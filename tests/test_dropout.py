@@ -1,0 +1,75 @@
+"""Inverted dropout: expectation kept, keep-rate binomial, gradients with a fixed mask."""
+import numpy as np
+import pytest
+from scipy.stats import binomtest
+
+from lib import mlp
+from lib.dropout import dropout, dropout_masks, mask, mc_predict
+
+
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
+def test_expectation_is_kept(p):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.5, 2.0, size=50)
+    M = 20_000
+    mean = np.mean([dropout(x, p, rng) for _ in range(M)], axis=0)
+    # each sample is x·m with m = 0 or 1/(1-p): mean x, variance x² p/(1-p); allow 5 standard errors
+    bound = 5 * x * np.sqrt(p / (1 - p) / M)
+    assert np.all(np.abs(mean - x) < bound)
+
+
+def test_p_zero_is_the_identity_and_test_time_drops_nothing():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(4, 7))
+    assert np.array_equal(dropout(x, 0.0, rng), x)
+    assert np.array_equal(dropout(x, 0.9, rng, training=False), x)
+
+
+@pytest.mark.parametrize("p", [0.2, 0.5])
+def test_keep_rate_is_binomial(p):
+    m = mask(100_000, p, np.random.default_rng(2))
+    kept = int((m > 0).sum())
+    assert binomtest(kept, 100_000, 1 - p).pvalue > 1e-3  # consistent with Binomial(n, 1 - p)
+    assert np.all((m == 0) | np.isclose(m, 1 / (1 - p)))
+
+
+def test_gradients_with_a_fixed_mask_match_finite_differences():
+    rng = np.random.default_rng(3)
+    net = mlp.init_mlp((5, 6, 4, 3), rng, hidden="tanh", output="softmax")
+    X, y = rng.normal(size=(8, 5)), rng.integers(0, 3, 8)
+    masks = dropout_masks(net, 8, 0.4, rng)
+    _, dW, db = mlp.loss_and_gradients(net, X, y, masks)
+    h = 1e-6
+    from dataclasses import replace
+    for l in range(len(net.W)):
+        for idx in np.ndindex(net.W[l].shape):
+            W_up, W_down = list(net.W), list(net.W)
+            W_up[l], W_down[l] = net.W[l].copy(), net.W[l].copy()
+            W_up[l][idx] += h
+            W_down[l][idx] -= h
+            loss = lambda W: mlp.loss_and_gradients(replace(net, W=tuple(W)), X, y, masks)[0]
+            assert dW[l][idx] == pytest.approx((loss(W_up) - loss(W_down)) / (2 * h), abs=1e-7)
+
+
+def test_mc_dropout_with_p_zero_equals_the_network():
+    rng = np.random.default_rng(4)
+    net = mlp.init_mlp((3, 5, 2), rng, output="softmax")
+    X = rng.normal(size=(6, 3))
+    assert np.allclose(mc_predict(net, X, 0.0, rng, samples=3), mlp.predict(net, X))
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: mask(5, 1.0, np.random.default_rng()), r"\[0, 1\)"),
+    (lambda: mask(5, -0.1, np.random.default_rng()), r"\[0, 1\)"),
+    (lambda: dropout(np.ones(3), 1.5, np.random.default_rng()), "p must be"),
+    (lambda: mc_predict(mlp.init_mlp((2, 2, 1), np.random.default_rng()), np.ones((1, 2)), 0.5,
+                        np.random.default_rng(), samples=0), "samples"),
+    (lambda: mlp.forward(mlp.init_mlp((2, 3, 1), np.random.default_rng()), np.ones((4, 2)),
+                         [np.ones((4, 5))]), "shape"),
+    (lambda: mlp.forward(mlp.init_mlp((2, 3, 1), np.random.default_rng()), np.ones((4, 2)), []),
+     "one array per hidden layer"),
+    (lambda: mlp.init_mlp((784, 32, 0, 4), np.random.default_rng()), "sizes"),
+])
+def test_bad_input_is_refused_clearly(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
