@@ -63,6 +63,60 @@ def draw_neuron(ax: Axes, x, w, b: float, y: float, *, f_name: str = "tanh"):
     return ax
 
 
+def draw_network(ax: Axes, weights, activations, *, dropped=None, labels=None, node_size: float = 40):
+    """A layered network from its weight matrices.
+
+    weights: matrices (d_in, d_out) between consecutive drawn layers; activations: one vector per
+    drawn layer (len(weights) + 1), coloured 0 (dark) to its layer's maximum (bright); dropped:
+    optional boolean vector per layer, True for a dropped unit, drawn hollow with its edges
+    removed; labels: optional names for the last layer's units. Edges: blue positive,
+    vermillion negative, thicker and darker for larger |w|.
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib import colormaps
+
+    if len(activations) != len(weights) + 1:
+        raise ValueError(f"need one activation vector per layer ({len(weights) + 1}), got {len(activations)}")
+    for l, W in enumerate(weights):
+        if W.shape != (len(activations[l]), len(activations[l + 1])):
+            raise ValueError(f"weights[{l}] has shape {W.shape}, activations say "
+                             f"({len(activations[l])}, {len(activations[l + 1])})")
+    dropped = dropped or [np.zeros(len(a), dtype=bool) for a in activations]
+    ys = [np.linspace(0.95, 0.05, len(a)) if len(a) > 1 else np.array([0.5]) for a in activations]
+    limit = max(float(np.abs(W).max()) for W in weights) or 1.0
+    for l, W in enumerate(weights):
+        i, j = np.nonzero(~dropped[l][:, None] & ~dropped[l + 1][None, :])
+        w = W[i, j]
+        segments = np.stack([np.column_stack([np.full(len(i), l), ys[l][i]]),
+                             np.column_stack([np.full(len(j), l + 1), ys[l + 1][j]])], axis=1)
+        colours = np.array([mpl_colour(OKABE_ITO["blue"] if v > 0 else OKABE_ITO["vermillion"]) for v in w])
+        if len(w):
+            colours[:, 3] = np.clip(0.1 + 0.9 * np.abs(w) / limit, 0, 1)  # rounding can pass 1
+        ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.3 + 1.5 * np.abs(w) / limit,
+                                         zorder=1))
+    cmap = colormaps[FIELD_CMAP]
+    for l, (a, off) in enumerate(zip(activations, dropped)):
+        a = np.asarray(a, dtype=float)
+        top = a.max() if a.max() > 0 else 1.0
+        ax.scatter(np.full((~off).sum(), l), ys[l][~off], s=node_size, c=cmap(np.clip(a[~off] / top, 0, 1)),
+                   edgecolors="black", linewidths=0.5, zorder=2)
+        ax.scatter(np.full(off.sum(), l), ys[l][off], s=node_size, facecolors="white",
+                   edgecolors="grey", linewidths=0.8, linestyle=":", zorder=2)
+    if labels is not None:
+        for y, name in zip(ys[-1], labels):
+            ax.text(len(weights) + 0.12, y, name, va="center", fontsize=9)
+    ax.set(xlim=(-0.2, len(weights) + (0.9 if labels is not None else 0.2)), ylim=(0, 1))
+    ax.axis("off")
+    return ax
+
+
+def mpl_colour(c) -> np.ndarray:
+    """A colour as an RGBA array."""
+    from matplotlib.colors import to_rgba
+
+    return np.array(to_rgba(c))
+
+
 def plot_weights(ax: Axes, W: np.ndarray, *, title: str | None = None):
     """A weight matrix as a signed heatmap, zero at the middle of the colour scale."""
     limit = float(np.abs(W).max()) or 1.0
