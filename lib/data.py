@@ -38,3 +38,35 @@ def split(X: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Gen
     n_test = int(round(test_fraction * len(X)))
     test, train = order[:n_test], order[n_test:]
     return X[train], y[train], X[test], y[test]
+
+
+# A tiny language: where to go on the Spanish coast. The place depends on the region named
+# three words earlier, so predicting it needs attention back to that word.
+REGIONS = {
+    "brava": {"cadaqués": 0.5, "tossa": 0.3, "begur": 0.2},
+    "dorada": {"sitges": 0.6, "salou": 0.25, "cambrils": 0.15},
+    "blanca": {"altea": 0.45, "jávea": 0.35, "dénia": 0.2},
+}
+TEMPLATES = (("the", "best", "costa", "{region}", "spot", "is"),
+             ("the", "quietest", "costa", "{region}", "beach", "is"),
+             ("my", "favourite", "costa", "{region}", "town", "is"))
+
+
+def costa_corpus(n: int, rng: np.random.Generator) -> list[list[str]]:
+    """n seven-word sentences 'the best costa <region> spot is <place>', places drawn by REGIONS' odds."""
+    if not (isinstance(n, (int, np.integer)) and n >= 1):
+        raise ValueError(f"n must be a positive integer, got {n}")
+    regions = sorted(REGIONS)
+    sentences = []
+    for _ in range(n):
+        region = regions[rng.integers(len(regions))]
+        template = TEMPLATES[rng.integers(len(TEMPLATES))]
+        places, odds = zip(*REGIONS[region].items())
+        place = places[rng.choice(len(places), p=odds)]
+        sentences.append([w.format(region=region) for w in template] + [place])
+    return sentences
+
+
+def vocabulary(sentences) -> list[str]:
+    """Every word of the sentences, sorted: a word's index is its token."""
+    return sorted({w for s in sentences for w in s})

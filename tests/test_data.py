@@ -27,3 +27,14 @@ def test_split_is_deterministic_and_disjoint():
     assert len(a[3]) == 5 and set(a[1]) | set(a[3]) == set(range(20)) and not set(a[1]) & set(a[3])
     with pytest.raises(ValueError, match="test_fraction"):
         data.split(X, y, 1.0, np.random.default_rng())
+
+
+def test_costa_corpus_follows_its_grammar_and_odds():
+    corpus = data.costa_corpus(3000, np.random.default_rng(0))
+    assert all(len(s) == 7 and s[2] == "costa" and s[-1] in data.REGIONS[s[3]] for s in corpus)
+    brava = [s[-1] for s in corpus if s[3] == "brava"]
+    for place, p in data.REGIONS["brava"].items():  # frequencies within 4 binomial standard errors
+        assert abs(brava.count(place) / len(brava) - p) < 4 * np.sqrt(p * (1 - p) / len(brava))
+    assert data.vocabulary([["b", "a"], ["a", "c"]]) == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="n must be"):
+        data.costa_corpus(0, np.random.default_rng())

@@ -1,0 +1,138 @@
+"""Attention and the transformer block, forward and backward, in NumPy.
+
+Shapes: B sequences, T positions, d = d_model features, h heads of dk = d / h features each.
+Every *_forward returns (output, cache); the matching *_backward takes d(output) and the cache
+and returns the gradients. The block is pre-norm: X + MHA(LN(X)), then + FFN(LN(.)).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+EPS = 1e-5
+
+
+def sinusoidal(T: int, d: int) -> np.ndarray:
+    """Positional encodings (T, d): sin and cos of pos / 10000^(2i/d) in alternate columns."""
+    if not (isinstance(T, (int, np.integer)) and T >= 1 and isinstance(d, (int, np.integer)) and d >= 2 and d % 2 == 0):
+        raise ValueError(f"T must be >= 1 and d an even number >= 2, got T={T}, d={d}")
+    pos = np.arange(T)[:, None]
+    freq = 1.0 / 10000 ** (np.arange(0, d, 2) / d)  # (d/2,)
+    P = np.zeros((T, d))
+    P[:, 0::2], P[:, 1::2] = np.sin(pos * freq), np.cos(pos * freq)
+    return P
+
+
+def causal_mask(T: int) -> np.ndarray:
+    """(T, T) booleans, True where attending is allowed: position t sees positions <= t."""
+    return np.tril(np.ones((T, T), dtype=bool))
+
+
+def softmax_rows(S: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Softmax over the last axis; masked-out entries get exactly zero weight."""
+    if mask is not None:
+        S = np.where(mask, S, -np.inf)
+    e = np.exp(S - S.max(axis=-1, keepdims=True))  # exp(-inf) = 0 exactly
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def attention(Q, K, V, mask=None):
+    """Scaled dot-product attention softmax(Q Kᵀ / √dk) V; returns (output, weights)."""
+    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))
+    for name, a in (("Q", Q), ("K", K), ("V", V)):
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"{name} must be finite, got NaN or inf")
+    T_q, T_k = Q.shape[-2], K.shape[-2]
+    if mask is not None and np.shape(mask) != (T_q, T_k):
+        raise ValueError(f"mask must have shape ({T_q}, {T_k}), got {np.shape(mask)}")
+    A = softmax_rows(Q @ np.swapaxes(K, -1, -2) / np.sqrt(Q.shape[-1]), mask)  # (..., T_q, T_k)
+    return A @ V, A  # (..., T_q, T_k) @ (..., T_k, dv) -> (..., T_q, dv)
+
+
+def split_heads(X, h):
+    B, T, d = X.shape
+    return X.reshape(B, T, h, d // h).transpose(0, 2, 1, 3)  # (B, T, d) -> (B, h, T, dk)
+
+
+def merge_heads(X):
+    B, h, T, dk = X.shape
+    return X.transpose(0, 2, 1, 3).reshape(B, T, h * dk)  # (B, h, T, dk) -> (B, T, d)
+
+
+def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None):
+    """Multi-head self-attention of X (B, T, d): project, split into heads, attend, concatenate, project."""
+    d = X.shape[-1]
+    if d % heads:
+        raise ValueError(f"d_model = {d} is not divisible by heads = {heads}")
+    Q, K, V = (split_heads(X @ W, heads) for W in (Wq, Wk, Wv))  # each (B, h, T, dk)
+    O, A = attention(Q, K, V, mask)
+    C = merge_heads(O)  # (B, T, d)
+    return C @ Wo, (X, Q, K, V, A, C)
+
+
+def mha_backward(dY, cache, Wq, Wk, Wv, Wo):
+    X, Q, K, V, A, C = cache
+    dk = Q.shape[-1]
+    dWo = np.einsum("btd,bte->de", C, dY)
+    dO = split_heads(dY @ Wo.T, Q.shape[1])  # (B, h, T, dk)
+    dA = dO @ np.swapaxes(V, -1, -2)
+    dV = np.swapaxes(A, -1, -2) @ dO
+    dS = A * (dA - (dA * A).sum(axis=-1, keepdims=True)) / np.sqrt(dk)  # softmax backward, then the 1/√dk
+    dQ, dK = dS @ K, np.swapaxes(dS, -1, -2) @ Q
+    grads, dX = {}, 0
+    for name, W, dH in (("Wq", Wq, dQ), ("Wk", Wk, dK), ("Wv", Wv, dV)):
+        dP = merge_heads(dH)  # (B, T, d)
+        grads[name] = np.einsum("btd,bte->de", X, dP)
+        dX = dX + dP @ W.T
+    grads["Wo"] = dWo
+    return dX, grads
+
+
+def layer_norm_forward(X, g, b):
+    """(X - mean) / sqrt(var + eps) * g + b over the last axis."""
+    mu = X.mean(axis=-1, keepdims=True)
+    var = X.var(axis=-1, keepdims=True)
+    inv = 1.0 / np.sqrt(var + EPS)
+    Xhat = (X - mu) * inv
+    return Xhat * g + b, (Xhat, inv, g)
+
+
+def layer_norm_backward(dY, cache):
+    Xhat, inv, g = cache
+    dXhat = dY * g
+    d = Xhat.shape[-1]
+    dX = inv / d * (d * dXhat - dXhat.sum(-1, keepdims=True) - Xhat * (dXhat * Xhat).sum(-1, keepdims=True))
+    axes = tuple(range(dY.ndim - 1))
+    return dX, (dY * Xhat).sum(axis=axes), dY.sum(axis=axes)
+
+
+def block_forward(X, p: dict, heads: int, mask=None):
+    """One pre-norm transformer block: H = X + MHA(LN1(X)); Y = H + FFN(LN2(H)), FFN = ReLU(.W1 + b1)W2 + b2."""
+    N1, ln1 = layer_norm_forward(X, p["g1"], p["b1n"])
+    M, mha = mha_forward(N1, p["Wq"], p["Wk"], p["Wv"], p["Wo"], heads, mask)
+    H = X + M
+    N2, ln2 = layer_norm_forward(H, p["g2"], p["b2n"])
+    Z = N2 @ p["W1"] + p["c1"]  # (B, T, d) @ (d, f) -> (B, T, f)
+    R = np.maximum(Z, 0)
+    Y = H + R @ p["W2"] + p["c2"]
+    return Y, (ln1, mha, ln2, N2, Z, R)
+
+
+def block_backward(dY, cache, p: dict):
+    ln1, mha, ln2, N2, Z, R = cache
+    g = {"W2": np.einsum("btf,btd->fd", R, dY), "c2": dY.sum(axis=(0, 1))}
+    dZ = (dY @ p["W2"].T) * (Z > 0)
+    g["W1"], g["c1"] = np.einsum("btd,btf->df", N2, dZ), dZ.sum(axis=(0, 1))
+    dH_ln, g["g2"], g["b2n"] = layer_norm_backward(dZ @ p["W1"].T, ln2)
+    dH = dY + dH_ln
+    dN1, mha_grads = mha_backward(dH, mha, p["Wq"], p["Wk"], p["Wv"], p["Wo"])
+    g.update(mha_grads)
+    dX_ln, g["g1"], g["b1n"] = layer_norm_backward(dN1, ln1)
+    return dH + dX_ln, g
+
+
+def init_block(d: int, ffn: int, rng: np.random.Generator) -> dict:
+    """Random block parameters: weights ~ N(0, 1/fan_in), layer-norm gains 1, biases 0."""
+    w = lambda m, n: rng.normal(0, 1 / np.sqrt(m), (m, n))
+    return {"g1": np.ones(d), "b1n": np.zeros(d), "Wq": w(d, d), "Wk": w(d, d), "Wv": w(d, d), "Wo": w(d, d),
+            "g2": np.ones(d), "b2n": np.zeros(d), "W1": w(d, ffn), "c1": np.zeros(ffn), "W2": w(ffn, d),
+            "c2": np.zeros(d)}

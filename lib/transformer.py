@@ -1,0 +1,140 @@
+"""A tiny transformer: token embedding + sinusoidal positions, a few blocks, a softmax over the vocabulary.
+
+Parameters are one flat dict of arrays ("E", "L0.Wq", ..., "W_out"), so training and gradient
+checks treat every array alike. Targets equal to -1 are ignored by the loss.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lib.attention import (
+    block_backward, block_forward, causal_mask, init_block, layer_norm_backward, layer_norm_forward, sinusoidal,
+)
+from lib.softmax import softmax
+
+
+@dataclass(frozen=True)
+class Config:
+    vocab: int
+    d: int = 32
+    heads: int = 4
+    ffn: int = 64
+    layers: int = 1
+    max_len: int = 16
+    causal: bool = False
+    positional: bool = True
+
+    def __post_init__(self):
+        if self.d % self.heads:
+            raise ValueError(f"d_model = {self.d} is not divisible by heads = {self.heads}")
+        if self.d % 2:
+            raise ValueError(f"d_model must be even for sinusoidal positions, got {self.d}")
+
+
+def init_model(cfg: Config, rng: np.random.Generator) -> dict:
+    """Random parameters for `cfg`."""
+    p = {"E": rng.normal(0, 1, (cfg.vocab, cfg.d)), "gf": np.ones(cfg.d), "bf": np.zeros(cfg.d),
+         "W_out": rng.normal(0, 1 / np.sqrt(cfg.d), (cfg.d, cfg.vocab)), "b_out": np.zeros(cfg.vocab)}
+    for l in range(cfg.layers):
+        p.update({f"L{l}.{k}": v for k, v in init_block(cfg.d, cfg.ffn, rng).items()})
+    return p
+
+
+def _block(p: dict, l: int) -> dict:
+    prefix = f"L{l}."
+    return {k[len(prefix):]: v for k, v in p.items() if k.startswith(prefix)}
+
+
+def embed(p: dict, cfg: Config, tokens) -> np.ndarray:
+    """Token embeddings plus positional encodings, (B, T, d)."""
+    tokens = np.asarray(tokens)
+    if tokens.ndim != 2 or not np.issubdtype(tokens.dtype, np.integer):
+        raise ValueError(f"tokens must be a (B, T) integer array, got {tokens.dtype} {tokens.shape}")
+    if np.any((tokens < 0) | (tokens >= cfg.vocab)):
+        raise ValueError(f"tokens must lie in 0..{cfg.vocab - 1}")
+    if tokens.shape[1] > cfg.max_len:
+        raise ValueError(f"sequence of length {tokens.shape[1]} is longer than the positional table ({cfg.max_len})")
+    X = p["E"][tokens]
+    return X + sinusoidal(cfg.max_len, cfg.d)[: tokens.shape[1]] if cfg.positional else X
+
+
+def forward(p: dict, cfg: Config, tokens):
+    """Logits (B, T, vocab), the cache for backward, and each layer's attention weights (B, h, T, T)."""
+    X = embed(p, cfg, tokens)
+    mask = causal_mask(X.shape[1]) if cfg.causal else None
+    caches = []
+    for l in range(cfg.layers):
+        X, cache = block_forward(X, _block(p, l), cfg.heads, mask)
+        caches.append(cache)
+    N, lnf = layer_norm_forward(X, p["gf"], p["bf"])
+    logits = N @ p["W_out"] + p["b_out"]  # (B, T, d) @ (d, V) -> (B, T, V)
+    return logits, (np.asarray(tokens), caches, lnf, N), [c[1][4] for c in caches]
+
+
+def loss_and_gradients(p: dict, cfg: Config, tokens, targets):
+    """Mean cross-entropy over the positions whose target is not -1, and its gradient for every parameter."""
+    logits, (tokens, caches, lnf, N), _ = forward(p, cfg, tokens)
+    targets = np.asarray(targets)
+    if targets.shape != tokens.shape:
+        raise ValueError(f"targets must have the shape of tokens {tokens.shape}, got {targets.shape}")
+    keep = targets >= 0
+    P = softmax(logits, axis=-1)
+    picked = np.where(keep, targets, 0)
+    n = keep.sum()
+    loss = -np.sum(np.log(np.take_along_axis(P, picked[..., None], -1)[..., 0])[keep]) / n
+    dlogits = P.copy()
+    np.put_along_axis(dlogits, picked[..., None], np.take_along_axis(P, picked[..., None], -1) - 1, -1)
+    dlogits *= keep[..., None] / n  # softmax + cross-entropy: (p - onehot) / n, zero where ignored
+    g = {"W_out": np.einsum("btd,btv->dv", N, dlogits), "b_out": dlogits.sum(axis=(0, 1))}
+    dX, g["gf"], g["bf"] = layer_norm_backward(dlogits @ p["W_out"].T, lnf)
+    for l in range(cfg.layers - 1, -1, -1):
+        dX, gb = block_backward(dX, caches[l], _block(p, l))
+        g.update({f"L{l}.{k}": v for k, v in gb.items()})
+    g["E"] = np.zeros_like(p["E"])
+    np.add.at(g["E"], tokens, dX)  # each token's embedding collects the gradient of its positions
+    return loss, g
+
+
+def train(p: dict, cfg: Config, batch, rng: np.random.Generator, *, steps: int, lr: float = 3e-3):
+    """Adam for `steps` steps on batches from batch(rng) -> (tokens, targets); returns (params, losses)."""
+    if not (isinstance(steps, (int, np.integer)) and steps >= 1):
+        raise ValueError(f"steps must be a positive integer, got {steps}")
+    p = {k: v.copy() for k, v in p.items()}
+    m1 = {k: np.zeros_like(v) for k, v in p.items()}
+    m2 = {k: np.zeros_like(v) for k, v in p.items()}
+    losses = []
+    for t in range(1, steps + 1):
+        loss, g = loss_and_gradients(p, cfg, *batch(rng))
+        losses.append(loss)
+        for k in p:
+            m1[k] = 0.9 * m1[k] + 0.1 * g[k]
+            m2[k] = 0.999 * m2[k] + 0.001 * g[k] ** 2
+            p[k] -= lr * (m1[k] / (1 - 0.9**t)) / (np.sqrt(m2[k] / (1 - 0.999**t)) + 1e-8)
+    return p, np.array(losses)
+
+
+def predict(p: dict, cfg: Config, tokens) -> np.ndarray:
+    """Next-token (causal) or per-position probabilities, (B, T, vocab)."""
+    return softmax(forward(p, cfg, tokens)[0], axis=-1)
+
+
+def reversal_batch(rng: np.random.Generator, size: int = 64, length: int = 8, digits: int = 10):
+    """Random digit sequences and their reversals: (tokens, targets), each (size, length)."""
+    tokens = rng.integers(0, digits, (size, length))
+    return tokens, tokens[:, ::-1].copy()
+
+
+def predict_by_layer(p: dict, cfg: Config, tokens) -> list[np.ndarray]:
+    """The "logit lens": read the residual stream out through the final norm and W_out after the
+    embedding and after each block; a list of cfg.layers + 1 arrays (B, T, vocab)."""
+    X = embed(p, cfg, tokens)
+    mask = causal_mask(X.shape[1]) if cfg.causal else None
+    readouts = []
+    for l in range(cfg.layers + 1):
+        N, _ = layer_norm_forward(X, p["gf"], p["bf"])
+        readouts.append(softmax(N @ p["W_out"] + p["b_out"], axis=-1))
+        if l < cfg.layers:
+            X, _ = block_forward(X, _block(p, l), cfg.heads, mask)
+    return readouts

@@ -1,0 +1,141 @@
+"""Attention and the transformer block against direct formulas, SciPy and finite differences."""
+import numpy as np
+import pytest
+import scipy.special
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib.attention import (
+    attention, block_backward, block_forward, causal_mask, init_block, layer_norm_forward, mha_forward,
+    sinusoidal, softmax_rows,
+)
+from lib.transformer import Config, embed, init_model, loss_and_gradients, predict, reversal_batch, train
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 6), st.integers(1, 6), st.booleans())
+def test_attention_rows_sum_to_one_and_masked_weights_are_zero(seed, T, dk, causal):
+    rng = np.random.default_rng(seed)
+    Q, K, V = (rng.normal(size=(2, T, dk)) * 5 for _ in range(3))
+    mask = causal_mask(T) if causal else None
+    out, A = attention(Q, K, V, mask)
+    assert np.allclose(A.sum(axis=-1), 1)
+    if causal:
+        assert np.all(A[:, ~mask] == 0.0)  # exactly zero, not merely small
+    assert np.allclose(out, A @ V)
+
+
+def test_attention_by_direct_formula_and_scipy_softmax():
+    rng = np.random.default_rng(0)
+    Q, K, V = rng.normal(size=(4, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    A = scipy.special.softmax(Q @ K.T / np.sqrt(3), axis=1)
+    out, weights = attention(Q, K, V)
+    assert np.allclose(weights, A) and np.allclose(out, A @ V)
+    S = rng.normal(size=(3, 7)) * 300
+    assert np.allclose(softmax_rows(S), scipy.special.softmax(S, axis=1))
+
+
+def test_one_head_with_identity_projections_is_plain_attention():
+    rng = np.random.default_rng(1)
+    X, I = rng.normal(size=(2, 5, 4)), np.eye(4)
+    out, _ = mha_forward(X, I, I, I, I, heads=1)
+    assert np.allclose(out, attention(X, X, X)[0])
+
+
+def test_layer_norm_by_direct_formula():
+    rng = np.random.default_rng(2)
+    X, g, b = rng.normal(size=(3, 4, 6)) * 4 + 2, rng.normal(size=6), rng.normal(size=6)
+    Y, _ = layer_norm_forward(X, g, b)
+    direct = (X - X.mean(-1, keepdims=True)) / np.sqrt(X.var(-1, keepdims=True) + 1e-5) * g + b
+    assert np.allclose(Y, direct)
+
+
+def test_sinusoidal_by_hand():
+    P = sinusoidal(3, 4)  # frequencies 1 and 1/100
+    assert np.allclose(P[2], [np.sin(2), np.cos(2), np.sin(0.02), np.cos(0.02)])
+
+
+def test_permutation_equivariance_without_positions_and_its_failure_with_them():
+    rng = np.random.default_rng(3)
+    block = init_block(8, 16, rng)
+    X = rng.normal(size=(1, 6, 8))
+    perm = rng.permutation(6)
+    Y, _ = block_forward(X, block, heads=2)
+    Y_perm, _ = block_forward(X[:, perm], block, heads=2)
+    assert np.allclose(Y_perm, Y[:, perm])  # permute the input: the output permutes the same way
+    cfg = Config(vocab=10, d=8, heads=2, ffn=16, max_len=6)
+    p = init_model(cfg, rng)
+    tokens = rng.permutation(10)[:6][None]  # six different tokens
+    with_pos = predict(p, cfg, tokens)
+    assert not np.allclose(predict(p, cfg, tokens[:, perm]), with_pos[:, perm])
+
+
+def relative_error(a, b):
+    return np.abs(a - b).max() / max(np.abs(a).max(), np.abs(b).max(), 1e-12)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_block_gradients_match_finite_differences(causal):
+    rng = np.random.default_rng(4)
+    p = init_block(6, 10, rng)
+    p = {k: v + rng.normal(0, 0.3, v.shape) for k, v in p.items()}  # move off the symmetric start
+    X, R = rng.normal(size=(2, 4, 6)), rng.normal(size=(2, 4, 6))
+    mask = causal_mask(4) if causal else None
+    f = lambda p, X: np.sum(R * block_forward(X, p, 2, mask)[0])  # a scalar of the block's output
+    dX, grads = block_backward(R, block_forward(X, p, 2, mask)[1], p)
+    h = 1e-6
+    for name in list(p) + ["X"]:
+        base = X if name == "X" else p[name]
+        fd = np.zeros_like(base)
+        for idx in np.ndindex(base.shape):
+            up, down = base.copy(), base.copy()
+            up[idx] += h
+            down[idx] -= h
+            if name == "X":
+                fd[idx] = (f(p, up) - f(p, down)) / (2 * h)
+            else:
+                fd[idx] = (f({**p, name: up}, X) - f({**p, name: down}, X)) / (2 * h)
+        assert relative_error(dX if name == "X" else grads[name], fd) < 1e-5, name
+
+
+def test_model_gradients_match_finite_differences():
+    rng = np.random.default_rng(5)
+    cfg = Config(vocab=5, d=4, heads=2, ffn=6, layers=2, max_len=5, causal=True)
+    p = init_model(cfg, rng)
+    tokens, targets = rng.integers(0, 5, (2, 5)), rng.integers(0, 5, (2, 5))
+    targets[0, 1] = -1  # ignored
+    _, grads = loss_and_gradients(p, cfg, tokens, targets)
+    h = 1e-6
+    for name in ("E", "L0.Wq", "L1.W1", "L1.g2", "gf", "W_out"):
+        fd = np.zeros_like(p[name])
+        for idx in np.ndindex(p[name].shape):
+            up, down = p[name].copy(), p[name].copy()
+            up[idx] += h
+            down[idx] -= h
+            fd[idx] = (loss_and_gradients({**p, name: up}, cfg, tokens, targets)[0]
+                       - loss_and_gradients({**p, name: down}, cfg, tokens, targets)[0]) / (2 * h)
+        assert relative_error(grads[name], fd) < 1e-5, name
+
+
+def test_the_tiny_model_learns_to_reverse():
+    cfg = Config(vocab=10, d=32, heads=4, ffn=64, max_len=8)
+    p, losses = train(init_model(cfg, np.random.default_rng(0)), cfg, lambda r: reversal_batch(r, 64, 8),
+                      np.random.default_rng(1), steps=600)
+    tokens, targets = reversal_batch(np.random.default_rng(99), 500, 8)  # held out: a different stream
+    accuracy = (predict(p, cfg, tokens).argmax(-1) == targets).mean()
+    assert accuracy >= 0.95 and losses[-1] < losses[0] / 10
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: Config(vocab=10, d=30, heads=4), "not divisible by heads"),
+    (lambda: attention(np.ones((3, 2)), np.ones((3, 2)), np.ones((3, 2)), mask=np.ones((2, 3), bool)), "mask must have shape"),
+    (lambda: embed(init_model(Config(vocab=5, max_len=4), np.random.default_rng()), Config(vocab=5, max_len=4),
+                   np.zeros((1, 6), int)), "longer than the positional table"),
+    (lambda: attention(np.full((2, 2), np.nan), np.ones((2, 2)), np.ones((2, 2))), "finite"),
+    (lambda: mha_forward(np.ones((1, 2, 6)), *(np.eye(6),) * 4, heads=4), "not divisible"),
+    (lambda: embed(init_model(Config(vocab=5), np.random.default_rng()), Config(vocab=5), np.array([[7]])), "tokens must lie"),
+    (lambda: sinusoidal(4, 5), "even"),
+])
+def test_bad_input_is_refused_clearly(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
