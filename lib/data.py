@@ -70,3 +70,52 @@ def costa_corpus(n: int, rng: np.random.Generator) -> list[list[str]]:
 def vocabulary(sentences) -> list[str]:
     """Every word of the sentences, sorted: a word's index is its token."""
     return sorted({w for s in sentences for w in s})
+
+
+def star_polygon(points: int = 5, outer: float = 0.9, inner: float = 0.38) -> np.ndarray:
+    """Vertices (2 * points, 2) of a star centred at 0 with one point straight up."""
+    angles = np.pi / 2 + np.pi * np.arange(2 * points) / points
+    radii = np.where(np.arange(2 * points) % 2 == 0, outer, inner)
+    return np.column_stack([radii * np.cos(angles), radii * np.sin(angles)])
+
+
+def inside(P: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """Whether each point of P (n, 2) lies inside the polygon (m, 2): even-odd ray casting."""
+    P = np.asarray(P, dtype=float)
+    if P.ndim != 2 or P.shape[1] != 2:
+        raise ValueError(f"P must be points of shape (n, 2), got {P.shape}")
+    a, b = polygon, np.roll(polygon, -1, axis=0)  # edges a -> b
+    x, y = P[:, :1], P[:, 1:]  # (n, 1)
+    straddles = (a[:, 1] > y) != (b[:, 1] > y)  # (n, m): the edge crosses the horizontal through P
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_cross = a[:, 0] + (y - a[:, 1]) * (b[:, 0] - a[:, 0]) / (b[:, 1] - a[:, 1])
+    return (straddles & (x < x_cross)).sum(axis=1) % 2 == 1
+
+
+def star(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n points uniform in [-1, 1]^2, X (n, 2), and y (n,): 1 inside a five-pointed star, else 0."""
+    if not (isinstance(n, (int, np.integer)) and n >= 1):
+        raise ValueError(f"n must be a positive integer, got {n}")
+    X = rng.uniform(-1, 1, (n, 2))
+    return X, inside(X, star_polygon()).astype(int)
+
+
+def digits_to_embed():
+    """The data to draw as dots: all 60,000 MNIST training digits if they are in data/mnist/,
+    else scikit-learn's bundled 1,797 digits. Returns (X (n, pixels) in [0, 1], y, description)."""
+    from lib import mnist
+
+    if mnist.available():
+        images, labels = mnist.load("train")
+        return images.reshape(len(images), -1) / 255.0, labels.astype(int), "the 60,000 MNIST training digits (28 × 28)"
+    X, y = digits()
+    return X.reshape(len(X), -1), y, "scikit-learn's 1,797 bundled digits (8 × 8), as MNIST is not downloaded"
+
+
+def distance_to_polygon(P: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """Distance from each point of P (n, 2) to the nearest edge of the polygon (m, 2), (n,)."""
+    P = np.asarray(P, dtype=float)
+    a, b = polygon, np.roll(polygon, -1, axis=0)
+    ab = b - a  # (m, 2)
+    t = np.clip(((P[:, None] - a) * ab).sum(-1) / (ab**2).sum(-1), 0, 1)  # (n, m)
+    return np.sqrt(((P[:, None] - (a + t[..., None] * ab)) ** 2).sum(-1)).min(axis=1)

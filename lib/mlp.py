@@ -5,8 +5,9 @@ A *stack* of S independent networks has W[l] of shape (S, d_in, d_out) and b[l] 
 (S, d_out): the same code trains all of them at once (matmul broadcasts over the leading
 axis), which is how the perceptron chapter trains 100 seeds in one go.
 
-Outputs: "sigmoid" (one unit, binary cross-entropy, y in {0, 1}) or "softmax" (cross-entropy,
-y an integer class per row).
+Outputs: "sigmoid" (one unit, binary cross-entropy, y in {0, 1}), "softmax" (cross-entropy,
+y an integer class per row), or "bernoulli" (every output unit an independent probability, y
+an (n, k) matrix in [0, 1], the mean binary cross-entropy over units: an autoencoder's output).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ ACTIVATIONS = {
     "tanh": (np.tanh, lambda a: 1 - a**2),
     "relu": (lambda z: np.maximum(z, 0), lambda a: (a > 0).astype(a.dtype)),
 }
-OUTPUTS = ("sigmoid", "softmax")
+OUTPUTS = ("sigmoid", "softmax", "bernoulli")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def forward(net: MLP, X: np.ndarray, masks=None) -> list[np.ndarray]:
 
 
 def predict(net: MLP, X: np.ndarray) -> np.ndarray:
-    """Output probabilities: (n,) for a sigmoid net, (n, classes) for softmax; stacked: (S, …)."""
+    """Output probabilities: (n,) for a sigmoid net, (n, units) otherwise; stacked: (S, …)."""
     out = forward(net, X)[-1]
     return out[..., 0] if net.output == "sigmoid" else out
 
@@ -89,10 +90,10 @@ def loss_and_gradients(net: MLP, X: np.ndarray, y: np.ndarray, masks=None):
     y = _check_y(net, y, A[0].shape[-2])
     n = A[0].shape[-2]
     logits = A[-2] @ net.W[-1] + net.b[-1][..., None, :]
-    if net.output == "sigmoid":
-        t = y[:, None].astype(float)  # (n, 1)
+    if net.output in ("sigmoid", "bernoulli"):
+        t = y[:, None].astype(float) if net.output == "sigmoid" else y  # (n, 1) or (n, k)
         loss = np.mean(np.logaddexp(0, logits) - t * logits, axis=(-2, -1))  # stable BCE
-        delta = (A[-1] - t) / n  # d loss / d logits, (…, n, 1)
+        delta = (A[-1] - t) / (n * t.shape[-1])  # d loss / d logits, (…, n, k)
     else:
         loss = -np.mean(np.take_along_axis(log_softmax(logits, axis=-1),
                                            np.broadcast_to(y[:, None], logits.shape[:-1] + (1,)),
@@ -120,6 +121,9 @@ def loss(net: MLP, X: np.ndarray, y: np.ndarray):
     A = forward(net, X)
     y = _check_y(net, y, A[0].shape[-2])
     p = A[-1]
+    if net.output == "bernoulli":
+        q = np.clip(1 - p, 1e-300, 1.0)
+        return -np.mean(y * np.log(np.clip(p, 1e-300, 1.0)) + (1 - y) * np.log(q), axis=(-2, -1))
     if net.output == "sigmoid":
         p = np.clip(p[..., 0], 1e-300, 1.0)
         q = np.clip(1 - A[-1][..., 0], 1e-300, 1.0)
@@ -199,7 +203,7 @@ def pick(net: MLP, index) -> MLP:
 
 
 def _output(net: MLP, Z: np.ndarray) -> np.ndarray:
-    return expit(Z) if net.output == "sigmoid" else softmax(Z, axis=-1)
+    return softmax(Z, axis=-1) if net.output == "softmax" else expit(Z)
 
 
 def _check_choice(name, value, options):
@@ -229,6 +233,11 @@ def _check_masks(net: MLP, masks, n: int):
 
 
 def _check_y(net: MLP, y, n: int) -> np.ndarray:
+    if net.output == "bernoulli":
+        y = np.asarray(y, dtype=float)
+        if y.shape != (n, net.sizes[-1]) or not np.all((y >= 0) & (y <= 1)):
+            raise ValueError(f"y must be targets in [0, 1] of shape ({n}, {net.sizes[-1]}), got {y.shape}")
+        return y
     y = np.asarray(y)
     if y.shape != (n,):
         raise ValueError(f"y must have shape ({n},), one target per row of X, got {y.shape}")

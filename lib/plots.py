@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from lib.style import DIVERGING_CMAP, FIELD_CMAP, OKABE_ITO
+from lib.style import DIVERGING_CMAP, FIELD_CMAP, OKABE_ITO, TEN_CLASSES
 
 
 def grid(extent=(-0.5, 1.5, -0.5, 1.5), n: int = 201) -> np.ndarray:
@@ -115,6 +115,22 @@ def mpl_colour(c) -> np.ndarray:
     from matplotlib.colors import to_rgba
 
     return np.array(to_rgba(c))
+
+
+def scatter_classes(ax: Axes, Z: np.ndarray, y: np.ndarray, *, size: float = 2, legend: bool = True):
+    """Every row of Z (n, 2) as a dot coloured by its class y (0..9); rasterised, so 60,000 dots stay light."""
+    Z, y = np.asarray(Z), np.asarray(y)
+    if Z.ndim != 2 or Z.shape[1] != 2 or y.shape != (len(Z),):
+        raise ValueError(f"Z must be (n, 2) and y (n,), got {Z.shape} and {y.shape}")
+    order = np.argsort((np.arange(len(Z)) * 0.6180339887498949) % 1.0)  # interleave classes, none on top
+    colours = np.array(TEN_CLASSES)[y[order] % 10]
+    ax.scatter(Z[order, 0], Z[order, 1], c=colours, s=size, linewidths=0, rasterized=True)
+    if legend:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], ls="", marker="o", color=TEN_CLASSES[k], label=str(k)) for k in np.unique(y)]
+        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), title="digit", handletextpad=0.1)
+    return ax
 
 
 def plot_weights(ax: Axes, W: np.ndarray, *, title: str | None = None):

@@ -23,6 +23,9 @@ OKABE_ITO = {
     "black": "#000000",
 }
 PALETTE = list(OKABE_ITO.values())
+# Ten classes (digits): Paul Tol's colour-blind-safe "muted" scheme, nine colours and a pale grey.
+TEN_CLASSES = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+               "#DDCC77", "#CC6677", "#882255", "#AA4499", "#BBBBBB"]
 FIELD_CMAP = "viridis"  # sequential fields: perceptually uniform, colour-blind safe
 DIVERGING_CMAP = "RdBu_r"  # signed values (weights): ColorBrewer's colour-blind-safe diverging map
 GREY_CMAP = "gray"

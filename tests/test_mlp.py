@@ -34,12 +34,15 @@ def numeric_gradients(net, X, y, h=1e-6):
     ((3, 4, 3, 1), "tanh", "sigmoid"),
     ((4, 5, 3), "sigmoid", "softmax"),
     ((3, 6, 4, 5), "tanh", "softmax"),
+    ((5, 4, 2, 4, 5), "tanh", "bernoulli"),
 ])
 def test_backprop_matches_finite_differences(sizes, hidden, output):
     rng = np.random.default_rng(0)
     net = mlp.init_mlp(sizes, rng, hidden=hidden, output=output, scale=1.5)
     X = rng.normal(size=(7, sizes[0]))
     y = rng.integers(0, 2 if output == "sigmoid" else sizes[-1], size=7)
+    if output == "bernoulli":
+        y = rng.random((7, sizes[-1]))  # targets anywhere in [0, 1], as grey pixels are
     _, dW, db = mlp.loss_and_gradients(net, X, y)
     for analytic, numeric in zip(dW + db, numeric_gradients(net, X, y)):
         rel = np.abs(analytic - numeric).max() / max(np.abs(numeric).max(), 1e-12)
@@ -71,6 +74,17 @@ def test_losses_equal_direct_formulas():
     P = softmax(hidden @ multi.W[1] + multi.b[1], axis=1)
     assert np.allclose(mlp.predict(multi, X), P)
     assert np.isclose(mlp.loss(multi, X, y), -np.mean(np.log(P[np.arange(6), y])))
+
+
+def test_bernoulli_loss_equals_the_direct_formula():
+    rng = np.random.default_rng(6)
+    net = mlp.init_mlp((4, 3, 4), rng, output="bernoulli")
+    X, Y = rng.normal(size=(5, 4)), rng.random((5, 4))
+    P = mlp.predict(net, X)
+    direct = -np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P))
+    assert np.isclose(mlp.loss(net, X, Y), direct) and np.isclose(mlp.loss_and_gradients(net, X, Y)[0], direct)
+    with pytest.raises(ValueError, match="targets in"):
+        mlp.loss(net, X, Y + 1)
 
 
 def test_a_stack_trains_like_its_networks_one_at_a_time():

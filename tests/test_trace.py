@@ -1,0 +1,72 @@
+"""Tracing contributions backwards, PCA, and the star data, each against an independent computation."""
+import numpy as np
+import pytest
+from matplotlib.path import Path
+from sklearn.decomposition import PCA
+
+from lib import mlp
+from lib.data import distance_to_polygon, inside, star, star_polygon
+from lib.pca import pca
+from lib.trace import contributions, trace_back
+
+
+def test_trace_back_picks_the_largest_contribution_recomputed_by_hand():
+    rng = np.random.default_rng(0)
+    net = mlp.init_mlp((2, 6, 5, 4, 1), rng, hidden="tanh", scale=2.0)
+    X = rng.uniform(-1, 1, (300, 2))
+    steps = trace_back(net, X)
+    assert [layer for layer, _, _ in steps] == [3, 2, 1, 0]
+    # recompute every step with explicit loops over units, from the weights and a fresh forward pass
+    H = [X]
+    for W, b in zip(net.W[:-1], net.b[:-1]):
+        H.append(np.tanh(H[-1] @ W + b))
+    unit = 0
+    for layer, chosen, strength in steps:
+        by_hand = [np.mean([abs(H[layer][i, j] * net.W[layer][j, unit]) for i in range(len(X))])
+                   for j in range(net.W[layer].shape[0])]
+        assert np.allclose(strength, by_hand) and chosen == int(np.argmax(by_hand))
+        unit = chosen
+
+
+def test_contributions_sum_to_the_weighted_input():
+    rng = np.random.default_rng(1)
+    net = mlp.init_mlp((2, 4, 3, 1), rng, hidden="tanh")
+    X = rng.normal(size=(10, 2))
+    A = mlp.forward(net, X)
+    z = contributions(net, X, 1, 2).sum(axis=1) + net.b[1][2]
+    assert np.allclose(np.tanh(z), A[2][:, 2])  # the contributions add up to unit 2's weighted sum
+    with pytest.raises(ValueError, match="layer"):
+        contributions(net, X, 5, 0)
+    with pytest.raises(ValueError, match="unit"):
+        contributions(net, X, 1, 9)
+
+
+def test_pca_equals_svd_and_scikit_learn_up_to_sign():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(200, 6)) @ rng.normal(size=(6, 6))  # correlated features
+    scores, components, explained = pca(X, 3)
+    _, S, Vt = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
+    for k in range(3):
+        assert np.isclose(abs(components[k] @ Vt[k]), 1)  # same direction, up to sign
+    assert np.allclose(explained, S[:3] ** 2 / np.sum(S**2))
+    reference = PCA(n_components=3).fit(X)
+    assert np.allclose(np.abs(scores), np.abs(reference.transform(X)))
+    assert np.allclose(components @ components.T, np.eye(3))
+    for bad, words in ((np.ones(5), "shape"), (np.full((3, 2), np.nan), "finite")):
+        with pytest.raises(ValueError, match=words):
+            pca(bad, 1)
+    with pytest.raises(ValueError, match="k must"):
+        pca(X, 7)
+
+
+def test_inside_the_star_agrees_with_matplotlib():
+    P = np.random.default_rng(3).uniform(-1, 1, (5000, 2))
+    assert np.array_equal(inside(P, star_polygon()), Path(star_polygon()).contains_points(P))
+    X, y = star(2000, np.random.default_rng(4))
+    assert 0.15 < y.mean() < 0.5 and set(np.unique(y)) == {0, 1}
+
+
+def test_distance_to_polygon_by_hand():
+    square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    P = np.array([[0.5, 0.5], [2.0, 0.5], [0.5, 0.1], [2.0, 2.0]])
+    assert np.allclose(distance_to_polygon(P, square), [0.5, 1.0, 0.1, np.sqrt(2)])
