@@ -23,6 +23,8 @@ def test_chapter_runs_and_reruns_to_the_same_bytes(chapter):
     assert outputs(first) == outputs(second)
     for cell in (c for c in first.cells if c.cell_type == "code"):  # no warning reaches the reader
         assert not any(o.get("name") == "stderr" for o in cell.outputs), cell.source.splitlines()[0]
+        text = str([o.get("data", {}).get("text/plain", "") for o in cell.outputs])
+        assert " at 0x" not in text, f"an object's repr (a memory address) is shown: {cell.source.splitlines()[-1]}"
     figure_cells = [c for c in first.cells if c.cell_type == "code" and "#| label: fig-" in c.source]
     for cell in figure_cells:  # each figure cell shows exactly one image
         images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
