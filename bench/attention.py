@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import best_of  # noqa: E402
 from lib.attention import mha_forward, softmax_rows  # noqa: E402
 from lib.transformer import Config, init_model, reversal_batch, train  # noqa: E402
 
@@ -34,14 +35,6 @@ def matmul_floor(X, Wq, Wk, Wv, Wo, heads):
     S = Q @ K.swapaxes(-1, -2)
     return ((S @ V).transpose(0, 2, 1, 3).reshape(B, T, d)) @ Wo
 
-
-def best_of(n, fn):
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), result
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ naive double loop over output pixels, measured side by side in one run. Target: 
     .venv/bin/python bench/conv.py
 """
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 from scipy.signal import correlate2d
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import best_of  # noqa: E402
 from lib.conv import conv2d  # noqa: E402
 
 
@@ -22,14 +22,6 @@ def naive(x, w):
             out[r, c] = np.sum(x[r:r + kh, c:c + kw] * w)
     return out
 
-
-def best_of(n, fn):
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), result
 
 
 if __name__ == "__main__":

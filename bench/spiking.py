@@ -7,12 +7,12 @@ neuron-step, both measured in this one run. Target for the vectorised run: <= 0.
 """
 import math
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import best_of  # noqa: E402
 from lib.spiking import LIF, simulate  # noqa: E402
 
 
@@ -28,14 +28,6 @@ def python_loop(currents, dt, steps, p):
                 v, ref, spikes = p.v_reset, ref_steps, spikes + 1
     return spikes
 
-
-def best_of(n, fn):
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), result
 
 
 if __name__ == "__main__":
