@@ -59,3 +59,11 @@ def test_quarto_renders_the_book(tmp_path):
     done = subprocess.run(["quarto", "render", "--to", "html"], cwd=tmp_path / "book", capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "book" / "_book" / "index.html").is_file()
+
+
+def test_every_section_reference_resolves():
+    texts = {p: p.read_text() for p in CHAPTERS}
+    anchors = {a for t in texts.values() for a in re.findall(r"\{#(sec-[\w-]+)\}", t)}
+    for path, text in texts.items():
+        for reference in re.findall(r"@(sec-[\w-]+)", text):
+            assert reference in anchors, f"{path.name}: @{reference} names no section"
