@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.special import expit, log_softmax, softmax
 
+from lib.optim import Adam
+
 ACTIVATIONS = {
     "sigmoid": (expit, lambda a: a * (1 - a)),  # derivative written in terms of a = f(z)
     "tanh": (np.tanh, lambda a: 1 - a**2),
@@ -166,14 +168,10 @@ def train_minibatch(net: MLP, X, y, rng: np.random.Generator, *, epochs: int, lr
     """
     from lib.dropout import dropout, dropout_masks  # dropout builds on this module
 
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr}")
     if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
         raise ValueError(f"epochs must be a positive integer, got {epochs}")
     params = list(net.W) + list(net.b)
-    m1, m2 = [np.zeros_like(q) for q in params], [np.zeros_like(q) for q in params]
-    beta1, beta2, eps, t, log = 0.9, 0.999, 1e-8, 0, []
-    L = len(net.W)
+    adam, log, L = Adam(params, lr), [], len(net.W)
     for epoch in range(1, epochs + 1):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
@@ -182,12 +180,7 @@ def train_minibatch(net: MLP, X, y, rng: np.random.Generator, *, epochs: int, lr
             masks = dropout_masks(current, len(batch), p_drop, rng) if p_drop > 0 else None
             X_batch = dropout(X[batch], p_input, rng) if p_input > 0 else X[batch]
             _, dW, db = loss_and_gradients(current, X_batch, y[batch], masks)
-            t += 1
-            for i, g in enumerate(dW + db):
-                m1[i] = beta1 * m1[i] + (1 - beta1) * g
-                m2[i] = beta2 * m2[i] + (1 - beta2) * g**2
-                step = lr * (m1[i] / (1 - beta1**t)) / (np.sqrt(m2[i] / (1 - beta2**t)) + eps)
-                params[i] = params[i] - step
+            params = adam.step(params, dW + db)
         net = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
         if callback is not None:
             log.append(callback(epoch, net))

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from lib.style import DIVERGING_CMAP, FIELD_CMAP, OKABE_ITO, TEN_CLASSES
@@ -89,7 +90,7 @@ def draw_network(ax: Axes, weights, activations, *, dropped=None, labels=None, n
         w = W[i, j]
         segments = np.stack([np.column_stack([np.full(len(i), l), ys[l][i]]),
                              np.column_stack([np.full(len(j), l + 1), ys[l + 1][j]])], axis=1)
-        colours = np.array([mpl_colour(OKABE_ITO["blue"] if v > 0 else OKABE_ITO["vermillion"]) for v in w])
+        colours = np.array([to_rgba(OKABE_ITO["blue"] if v > 0 else OKABE_ITO["vermillion"]) for v in w])
         if len(w):
             colours[:, 3] = np.clip(0.1 + 0.9 * np.abs(w) / limit, 0, 1)  # rounding can pass 1
         ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.3 + 1.5 * np.abs(w) / limit,
@@ -108,13 +109,6 @@ def draw_network(ax: Axes, weights, activations, *, dropped=None, labels=None, n
     ax.set(xlim=(-0.2, len(weights) + (0.9 if labels is not None else 0.2)), ylim=(0, 1))
     ax.axis("off")
     return ax
-
-
-def mpl_colour(c) -> np.ndarray:
-    """A colour as an RGBA array."""
-    from matplotlib.colors import to_rgba
-
-    return np.array(to_rgba(c))
 
 
 def scatter_classes(ax: Axes, Z: np.ndarray, y: np.ndarray, *, size: float = 2, legend: bool = True):

@@ -12,6 +12,7 @@ import numpy as np
 from lib.attention import (
     block_backward, block_forward, causal_mask, init_block, layer_norm_backward, layer_norm_forward, sinusoidal,
 )
+from lib.optim import Adam
 from lib.softmax import softmax
 
 
@@ -101,17 +102,12 @@ def train(p: dict, cfg: Config, batch, rng: np.random.Generator, *, steps: int, 
     """Adam for `steps` steps on batches from batch(rng) -> (tokens, targets); returns (params, losses)."""
     if not (isinstance(steps, (int, np.integer)) and steps >= 1):
         raise ValueError(f"steps must be a positive integer, got {steps}")
-    p = {k: v.copy() for k, v in p.items()}
-    m1 = {k: np.zeros_like(v) for k, v in p.items()}
-    m2 = {k: np.zeros_like(v) for k, v in p.items()}
-    losses = []
-    for t in range(1, steps + 1):
+    names = list(p)
+    adam, losses = Adam([p[k] for k in names], lr), []
+    for _ in range(steps):
         loss, g = loss_and_gradients(p, cfg, *batch(rng))
         losses.append(loss)
-        for k in p:
-            m1[k] = 0.9 * m1[k] + 0.1 * g[k]
-            m2[k] = 0.999 * m2[k] + 0.001 * g[k] ** 2
-            p[k] -= lr * (m1[k] / (1 - 0.9**t)) / (np.sqrt(m2[k] / (1 - 0.999**t)) + 1e-8)
+        p = dict(zip(names, adam.step([p[k] for k in names], [g[k] for k in names])))
     return p, np.array(losses)
 
 
