@@ -1,8 +1,6 @@
 """Figure helpers shared by the chapters. Each takes an Axes, draws, and returns it."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
@@ -136,24 +134,3 @@ def plot_weights(ax: Axes, W: np.ndarray, *, title: str | None = None):
         ax.set_title(title)
     return ax
 
-
-def animation_html(anim, name: str, *, frame_format: str = "png"):
-    """The animation as an HTML player whose bytes do not change between runs.
-
-    Matplotlib names the player's elements with a random uuid; `name` (unique on the page,
-    letters, digits and underscores) replaces it. Use frame_format="jpeg" for photographs:
-    their frames are several times smaller than PNG.
-    """
-    import matplotlib as mpl
-    from IPython.display import HTML
-
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"name must be letters, digits and underscores, got {name!r}")
-    if frame_format not in ("png", "jpeg"):
-        raise ValueError(f"frame_format must be 'png' or 'jpeg', got {frame_format!r}")
-    with mpl.rc_context({"animation.frame_format": frame_format}):
-        html = anim.to_jshtml()
-    ids = set(re.findall(r"[0-9a-f]{32}", html))
-    if len(ids) != 1:
-        raise RuntimeError(f"expected one player id in Matplotlib's HTML, found {len(ids)}")
-    return HTML(html.replace(ids.pop(), name))
