@@ -12,14 +12,22 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# With Quarto: render the site and PDF into _book/, executing every chapter afresh
-# (_freeze/ is cleared so a change in lib/ is never hidden by a frozen result).
+# With Quarto (on PATH, or PyPI's quarto-cli, which downloads Quarto as it installs): render
+# the site and the PDF into _book/, executing every chapter afresh (_freeze/ is cleared so a
+# change in lib/ is never hidden by a frozen result), then check the site and report its size.
 # Without Quarto: run every chapter through lib.run, executed notebooks into _notebooks/.
 book: $(VENV)/.installed
-	@if command -v quarto >/dev/null 2>&1; then \
-		rm -rf _freeze && QUARTO_PYTHON=$(abspath $(PY)) quarto render; \
+	@quarto=$$(command -v quarto || true); \
+	if [ -z "$$quarto" ]; then \
+		if $(PY) -m pip install --quiet quarto-cli >/dev/null 2>&1 && [ -x $(VENV)/bin/quarto ]; then \
+			quarto=$(abspath $(VENV))/bin/quarto; \
+		else \
+			echo "quarto is not on PATH and 'pip install quarto-cli' failed (it downloads Quarto): running every chapter with lib.run instead"; \
+		fi; \
+	fi; \
+	if [ -n "$$quarto" ]; then \
+		rm -rf _freeze && QUARTO_PYTHON=$(abspath $(PY)) $$quarto render && $(PY) -m lib.book.site _book; \
 	else \
-		echo "quarto is not on PATH: running every chapter with lib.run instead"; \
 		$(PY) -m lib.run --all --jobs 2 --out _notebooks; \
 	fi
 

@@ -1,0 +1,78 @@
+"""Run `quarto render` on a copy of the book and time it, chapter by chapter.
+
+Used by the site tests and by `bench/build.py`. The copy holds what a clean clone would
+(tracked files, and new files that are not ignored), so a render here sees no `_freeze/`,
+`_book/` or films left from earlier runs.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Quarto announces each file of a project as it starts on it, "[ 4/10] chapters/e.qmd", and
+# each later phase: the PDF's LaTeX runs, then the project's post-render scripts.
+FILE_MARK = re.compile(r"\[\s*\d+/\d+\]\s+(\S+\.qmd)")
+PHASES = {"Rendering PDF": "LaTeX (PDF)", "Running script": "post-render"}
+
+
+@dataclass
+class Render:
+    """One `quarto render`: exit code, output, wall time, seconds per chapter and per phase."""
+
+    returncode: int
+    log: str
+    seconds: float
+    steps: dict[str, float] = field(default_factory=dict)  # chapter file or phase -> seconds
+
+    @property
+    def chapters(self) -> dict[str, float]:
+        return {k: v for k, v in self.steps.items() if k.endswith(".qmd")}
+
+
+def copy_checkout(dest: Path | str, root: Path = ROOT) -> Path:
+    """Copy the checkout's files (tracked, or untracked and not ignored) into `dest`."""
+    dest = Path(dest)
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    for name in filter(None, listed):
+        if (root / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, dest / name)
+    return dest
+
+
+def start(book: Path | str, *args: str, quarto: str = "quarto") -> subprocess.Popen:
+    """Start `quarto render ARGS` in `book`, with this Python as the kernel's Python."""
+    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+    return subprocess.Popen([quarto, "render", *args], cwd=book, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1)
+
+
+def finish(process: subprocess.Popen) -> Render:
+    """Read a started render to its end, timing each step from Quarto's own announcements."""
+    t0, lines, marks = time.perf_counter(), [], []
+    with process:  # closes the pipe
+        for line in process.stdout:
+            lines.append(line)
+            m = FILE_MARK.search(line)
+            phase = next((name for text, name in PHASES.items() if text in line), None)
+            if m or phase:
+                marks.append((m[1] if m else phase, time.perf_counter()))
+    returncode = process.wait()
+    end = time.perf_counter()
+    steps: dict[str, float] = {}
+    for (name, t), (_, t_next) in zip(marks, marks[1:] + [("", end)]):
+        steps[name] = steps.get(name, 0.0) + t_next - t
+    return Render(returncode, "".join(lines), end - t0, steps)
+
+
+def render(book: Path | str, *args: str, quarto: str = "quarto") -> Render:
+    """`quarto render ARGS` in `book`, timed."""
+    return finish(start(book, *args, quarto=quarto))

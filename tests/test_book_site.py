@@ -1,0 +1,93 @@
+"""The site checks and the post-render step, on small sites written here (no Quarto needed)."""
+from pathlib import Path
+
+from lib.book import site
+from lib.book.stable import stabilise, stable_html
+
+PAGE = """<!DOCTYPE html><html><head>
+<link href="../site_libs/bootstrap/bootstrap.min.css" rel="stylesheet">
+<link rel="canonical" href="https://example.org/book/">
+{head}</head><body><main>
+<h2 id="sec-a">A</h2>
+<a href="https://quarto.org">Quarto</a> <a href="other.html#sec-b">b</a>
+{body}
+</main></body></html>"""
+
+
+def write_site(root: Path, head: str = "", body: str = "", css: str = "body{}") -> Path:
+    (root / "chapters").mkdir(parents=True)
+    (root / "site_libs" / "bootstrap").mkdir(parents=True)
+    (root / "site_libs" / "bootstrap" / "bootstrap.min.css").write_text(css)
+    (root / "chapters" / "a.html").write_text(PAGE.format(head=head, body=body))
+    (root / "chapters" / "other.html").write_text(PAGE.format(head="", body='<p id="sec-b">b</p>'))
+    index = PAGE.format(head="", body="").replace("other.html", "chapters/other.html")
+    (root / "index.html").write_text(index.replace("../site_libs", "site_libs"))
+    return root
+
+
+def test_a_clean_site_has_no_problems(tmp_path):
+    book = write_site(tmp_path, body='<img src="a_files/f.png" alt="A plot of y against x.">')
+    (book / "chapters" / "a_files").mkdir()
+    (book / "chapters" / "a_files" / "f.png").write_bytes(b"x" * 1000)
+    _, problems = site.report(book)
+    assert problems == []
+    assert site.page_weight(book / "chapters" / "a.html") == (book / "chapters" / "a.html").stat().st_size + 1000
+
+
+def test_loads_from_other_hosts_are_found_in_html_and_css(tmp_path):
+    book = write_site(
+        tmp_path,
+        head='<script src="https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js"></script>'
+             '<link rel="stylesheet" href="//maxcdn.bootstrapcdn.com/fa.css">',
+        body='<video poster="http://x.org/p.png"></video><div style="background: url(https://x.org/b.png)"></div>',
+        css='@import"https://fonts.googleapis.com/css2?family=Lato";body{}')  # minified, as Quarto writes it
+    found = "\n".join(site.outside_loads(book))
+    for host in ("cdn.jsdelivr.net", "maxcdn.bootstrapcdn.com", "x.org/p.png", "x.org/b.png",
+                 "fonts.googleapis.com"):
+        assert host in found
+    assert "quarto.org" not in found and "example.org" not in found  # a link is not a load
+
+
+def test_broken_links_missing_anchors_and_unresolved_references(tmp_path):
+    book = write_site(tmp_path, body='<a href="other.html#sec-c">c</a> <img src="gone.png" alt="x"> '
+                                     '<p>see ?@fig-missing</p>')
+    broken = "\n".join(site.broken_links(book))
+    assert "other.html#sec-c (no #sec-c there)" in broken and "gone.png (no such file)" in broken
+    assert "other.html#sec-b" not in broken
+    assert site.unresolved_references(book) == ["chapters/a.html: ?@fig-missing"]
+
+
+def test_images_and_videos_need_a_description(tmp_path):
+    book = write_site(tmp_path, body='<img src="f.png"><img src="g.png" alt="  "><img src="h.png" alt="ok">'
+                                     '<video controls></video><video aria-label="A film."></video>')
+    missing = site.missing_alt_text(book)
+    assert len(missing) == 3 and sum("video" in m for m in missing) == 1
+
+
+def test_page_weight_counts_films_and_posters_but_not_site_libs(tmp_path):
+    book = write_site(tmp_path, body='<video poster="films/f.png"><source src="films/f.mp4"></video>')
+    (book / "chapters" / "films").mkdir()
+    (book / "chapters" / "films" / "f.png").write_bytes(b"p" * 300)
+    (book / "chapters" / "films" / "f.mp4").write_bytes(b"v" * 2_000_000)
+    page = book / "chapters" / "a.html"
+    assert site.page_weight(page) == page.stat().st_size + 2_000_300
+    _, problems = site.report(book)
+    assert any("> 1,500,000" in p for p in problems)
+
+
+def test_stable_html_replaces_random_cell_ids_in_page_order():
+    first = '<div id="8ecc1827" class="cell"><div id="cell-fig-a" class="cell"><div id="0a1b2c3d" class="cell">'
+    second = '<div id="00036517" class="cell"><div id="cell-fig-a" class="cell"><div id="ffee0011" class="cell">'
+    assert stable_html(first) == stable_html(second) == (
+        '<div id="cell-1" class="cell"><div id="cell-fig-a" class="cell"><div id="cell-2" class="cell">')
+    assert stable_html('<section id="deadbeef" class="level2">') == '<section id="deadbeef" class="level2">'
+
+
+def test_stabilise_rewrites_only_html_files_that_change(tmp_path):
+    page, data = tmp_path / "a.html", tmp_path / "b.json"
+    page.write_text('<div id="12345678" class="cell">')
+    data.write_text('<div id="12345678" class="cell">')
+    (tmp_path / "c.html").write_text("<p>no cells</p>")
+    assert stabilise([page, data, tmp_path / "c.html", tmp_path / "missing.html"]) == 1
+    assert page.read_text() == '<div id="cell-1" class="cell">'
+    assert data.read_text() == '<div id="12345678" class="cell">'

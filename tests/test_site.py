@@ -1,0 +1,140 @@
+"""The book as Quarto renders it, HTML and PDF, from a copy of this checkout.
+
+Needs `quarto` on PATH (built from source as DEVELOPERS.md says), LuaLaTeX for the PDF,
+poppler's pdftotext and Debian's chromium; skips, saying which is missing, without them.
+The book is rendered twice, side by side, so the second render also proves the bytes repeat.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from lib.book import render, site
+from lib.run import ROOT, book_chapters
+from browser import Visit, browser, needs_chromium, serve
+
+QUARTO = shutil.which("quarto")
+pytestmark = [
+    pytest.mark.skipif(QUARTO is None, reason="quarto is not on PATH: build it with "
+                       "../shared/quarto/build.sh (DEVELOPERS.md) to run the site tests"),
+    pytest.mark.xdist_group("site"),  # one worker renders once for every test here
+]
+WINDOW = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory):
+    """Two renders of a clean copy of this checkout, run at once: (project dir, log) each."""
+    books = [render.copy_checkout(tmp_path_factory.mktemp(name)) for name in ("first", "second")]
+    # latex-clean: false keeps LuaLaTeX's log, where a missing glyph is reported
+    started = [render.start(book, "-M", "latex-clean:false", quarto=QUARTO) for book in books]
+    done = [render.finish(process) for process in started]
+    for book, result in zip(books, done):
+        assert result.returncode == 0, f"quarto render failed in {book}:\n{result.log[-4000:]}"
+    return [(book, result.log) for book, result in zip(books, done)]
+
+
+@pytest.fixture(scope="module")
+def book(renders):
+    return renders[0][0] / "_book"
+
+
+def test_render_log_has_no_warning(renders):
+    for _, log in renders:
+        warnings = [line for line in log.splitlines() if re.search(r"\bWARN(ING)?\b", line)
+                    and "Kernel is running over TCP" not in line]  # the kernel's, harmless
+        assert not warnings, "\n".join(warnings)
+        assert "maximum number of runs" not in log
+
+
+def test_pdf_has_no_missing_glyph(renders):
+    logs = list(renders[0][0].glob("*.log"))
+    assert logs, "LuaLaTeX's log was not kept"
+    missing = [line for log in logs for line in log.read_text(errors="replace").splitlines()
+               if "Missing character" in line]
+    assert not missing, "\n".join(missing[:20])
+
+
+def test_every_chapter_has_a_page(book):
+    for chapter in book_chapters(ROOT):
+        assert (book / chapter.relative_to(ROOT).with_suffix(".html")).is_file(), chapter
+
+
+def test_nothing_comes_from_another_host(book):
+    assert site.outside_loads(book) == []
+
+
+def test_links_resolve_and_images_are_described(book):
+    assert site.broken_links(book) == []
+    assert site.unresolved_references(book) == []
+    assert site.missing_alt_text(book) == []
+
+
+def test_every_chapter_page_is_light(book):
+    heavy = {str(p.relative_to(book)): site.page_weight(p) for p in site.pages(book)
+             if site.page_weight(p) > site.PAGE_LIMIT}
+    assert heavy == {}
+
+
+def test_two_renders_give_the_same_bytes(renders):
+    first, second = (book / "_book" for book, _ in renders)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    differ = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert differ == []
+
+
+def figure_numbers(text: str) -> list[str]:
+    return sorted(set(re.findall(r"Figure\s+(\d+\.\d+):", text)), key=lambda n: tuple(map(int, n.split("."))))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_pdf_holds_every_figure_and_says_where_films_move(book):
+    pdfs = list(book.glob("*.pdf"))
+    assert len(pdfs) == 1
+    text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    html = " ".join(re.sub(r"<[^>]+>", " ", p.read_text()).replace("&nbsp;", " ") for p in site.pages(book))
+    in_html = figure_numbers(html)
+    assert len(in_html) >= 40 and figure_numbers(text) == in_html
+    films = sum(p.read_text().count("<video") for p in site.pages(book))
+    assert films >= 5 and text.count("moves in the HTML version") == films
+    raster = subprocess.run(["pdfimages", "-list", str(pdfs[0])], capture_output=True, text=True)
+    if raster.returncode == 0:  # every film still is an image in the PDF
+        assert len(raster.stdout.splitlines()) - 2 >= films
+
+
+@needs_chromium
+def test_pages_in_a_browser_load_only_local_files_and_fit_the_column(book):
+    """Every page at a 1280-pixel window: no request off 127.0.0.1, no console error, no code
+    block that scrolls sideways, and every film sized to the column and playable."""
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text())
+    assert config["format"]["html"]["html-math-method"] == "mathml"
+    with serve(book) as base, browser() as b:
+        context = b.new_context(viewport=WINDOW)
+        for path in site.pages(book):
+            page = context.new_page()
+            visit = Visit(page, base + str(path.relative_to(book)))
+            name = path.relative_to(book)
+            outside = [u for u in visit.requests if urlsplit(u).netloc != urlsplit(base).netloc
+                       and not u.startswith("data:")]
+            assert outside == [], name
+            assert visit.errors == [], name
+            scrolling = page.evaluate("""() => [...document.querySelectorAll('pre')]
+                .filter(p => p.scrollWidth > p.clientWidth + 1)
+                .map(p => p.innerText.split('\\n').sort((a, b) => b.length - a.length)[0])""")
+            assert scrolling == [], f"{name}: code scrolls sideways: {scrolling}"
+            films = page.evaluate("""() => [...document.querySelectorAll('video')].map(v => ({
+                src: v.currentSrc, width: v.getBoundingClientRect().width,
+                column: v.closest('main').getBoundingClientRect().width,
+                duration: v.duration, controls: v.controls, muted: v.muted, loop: v.loop}))""")
+            for film in films:
+                assert film["width"] <= film["column"] + 0.5, f"{name}: {film}"
+                assert film["duration"] > 0 and film["controls"] and film["loop"], f"{name}: {film}"
+            page.close()
+        context.close()
