@@ -15,20 +15,20 @@ $(VENV)/.installed: requirements.txt
 # With Quarto (on PATH, or PyPI's quarto-cli, which downloads Quarto as it installs): render
 # the site and the PDF into _book/, executing every chapter afresh (_freeze/ is cleared so a
 # change in lib/ is never hidden by a frozen result), then check the site and report its size.
-# Without Quarto: run every chapter through lib.run, executed notebooks into _notebooks/.
+# Without Quarto: run every chapter through lib.book.run, executed notebooks into _notebooks/.
 book: $(VENV)/.installed
 	@quarto=$$(command -v quarto || true); \
 	if [ -z "$$quarto" ]; then \
 		if $(PY) -m pip install --quiet quarto-cli >/dev/null 2>&1 && [ -x $(VENV)/bin/quarto ]; then \
 			quarto=$(abspath $(VENV))/bin/quarto; \
 		else \
-			echo "quarto is not on PATH and 'pip install quarto-cli' failed (it downloads Quarto): running every chapter with lib.run instead"; \
+			echo "quarto is not on PATH and 'pip install quarto-cli' failed (it downloads Quarto): running every chapter with lib.book.run instead"; \
 		fi; \
 	fi; \
 	if [ -n "$$quarto" ]; then \
 		rm -rf _freeze && QUARTO_PYTHON=$(abspath $(PY)) $$quarto render && $(PY) -m lib.book.site _book; \
 	else \
-		$(PY) -m lib.run --all --jobs 2 --out _notebooks; \
+		$(PY) -m lib.book.run --all --jobs 2 --out _notebooks; \
 	fi
 
 test: $(VENV)/.installed

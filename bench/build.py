@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lib.book import render  # noqa: E402
-from lib.run import run_chapter  # noqa: E402
+from lib.book.run import run_chapter  # noqa: E402
 
 FLOOR = """```{python}
 import numpy as np

@@ -3,7 +3,7 @@ for the tests and for the Jupyter kernels they start, keeps two workers from fig
 cores. A thread count set in the environment wins."""
 import os
 
-from lib.run import ONE_THREAD
+from lib.book.run import ONE_THREAD
 
 for name, value in ONE_THREAD.items():
     os.environ.setdefault(name, value)

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from lib.qmd import Cell, read_qmd
-from lib.run import ROOT, book_chapters, run_chapter
+from lib.book.qmd import Cell, read_qmd
+from lib.book.run import ROOT, book_chapters, run_chapter
 
 CHAPTERS = book_chapters(ROOT)
 # Characters of code a reader sees without scrolling: the HTML text column holds 74 at a

@@ -3,7 +3,7 @@ import textwrap
 
 import pytest
 
-from lib.qmd import Cell, Prose, QmdError, read_qmd
+from lib.book.qmd import Cell, Prose, QmdError, read_qmd
 
 
 def write(path, text):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.qmd import QmdError
-from lib.run import ROOT, ChapterError, book_chapters, run_chapter
+from lib.book.qmd import QmdError
+from lib.book.run import ROOT, ChapterError, book_chapters, run_chapter
 
 QUARTO_YML = """
 project:
@@ -128,7 +128,7 @@ def test_book_chapters_reads_parts_and_refuses_missing_files(project):
 
 
 def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "lib.run", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "lib.book.run", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def test_cli_all_in_parallel_writes_notebooks(project, tmp_path):

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from lib.book import render, site
-from lib.run import ROOT, book_chapters
+from lib.book.run import ROOT, book_chapters
 from browser import Visit, browser, needs_chromium, serve
 
 QUARTO = shutil.which("quarto")

@@ -1,7 +1,7 @@
 """Run the book's chapters without Quarto: each in a fresh Jupyter kernel, through nbclient.
 
-    python -m lib.run chapters/perceptron.qmd      # one chapter
-    python -m lib.run --all --jobs 2 --out _notebooks
+    python -m lib.book.run chapters/perceptron.qmd      # one chapter
+    python -m lib.book.run --all --jobs 2 --out _notebooks
 
 Cells execute in order with the project root as working directory, as `quarto render`
 runs them (`execute-dir: project`). Before the first cell the runner sets the figure size,
@@ -29,9 +29,9 @@ import yaml
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-from lib.qmd import Cell, Document, Prose, QmdError, read_qmd
+from lib.book.qmd import Cell, Document, Prose, QmdError, read_qmd
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 FILE_LINE = re.compile(r"File (\S+?):(\d+)")
@@ -223,7 +223,7 @@ def _plain(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.run", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m lib.book.run", description=__doc__.split("\n")[0])
     parser.add_argument("chapters", nargs="*", type=Path, help=".qmd files to run")
     parser.add_argument("--all", action="store_true", help="run every chapter in _quarto.yml")
     parser.add_argument("--jobs", type=int, default=1, help="chapters to run at once (default 1)")
@@ -257,7 +257,7 @@ def _run_one(chapter: Path, root: Path, out: Path | None) -> int:
 
 def _run_in_subprocess(chapter: Path, root: Path, out: Path | None) -> int:
     """One chapter in its own process, its output printed whole so chapters don't interleave."""
-    cmd = [sys.executable, "-m", "lib.run", str(Path(chapter).resolve()), "--root", str(root)]
+    cmd = [sys.executable, "-m", "lib.book.run", str(Path(chapter).resolve()), "--root", str(root)]
     cmd += ["--out", str(Path(out).resolve())] if out else []
     env = {**ONE_THREAD, **os.environ}  # a thread count the user set wins
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
