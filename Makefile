@@ -13,8 +13,9 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # With Quarto (on PATH, or PyPI's quarto-cli, which downloads Quarto as it installs): render
-# the site and the PDF into _book/, executing every chapter afresh (_freeze/ is cleared so a
-# change in lib/ is never hidden by a frozen result), then check the site and report its size.
+# the site and the PDF into _book/, then check the site and report its size. Only chapters whose
+# code, lib modules or data changed since the last render execute (lib/book/freeze.py; see why
+# with `python -m lib.book.freeze --explain`).
 # Without Quarto: run every chapter through lib.book.run, executed notebooks into _notebooks/.
 book: $(VENV)/.installed
 	@quarto=$$(command -v quarto || true); \
@@ -26,7 +27,7 @@ book: $(VENV)/.installed
 		fi; \
 	fi; \
 	if [ -n "$$quarto" ]; then \
-		rm -rf _freeze && QUARTO_PYTHON=$(abspath $(PY)) $$quarto render && $(PY) -m lib.book.site _book; \
+		QUARTO_PYTHON=$(abspath $(PY)) $$quarto render && $(PY) -m lib.book.site _book; \
 	else \
 		$(PY) -m lib.book.run --all --jobs 2 --out _notebooks; \
 	fi

@@ -72,6 +72,12 @@ def test_code_fits_the_page_without_scrolling(chapter):
     assert not long, "lines longer than the page is wide:\n" + "\n".join(long)
 
 
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_each_page_links_its_notebook(chapter):
+    links = read_qmd(chapter, ROOT).front_matter.get("code-links", [])
+    assert [link["href"] for link in links] == [f"{chapter.stem}.ipynb"]
+
+
 def test_every_chapter_file_is_in_the_book():
     listed = {p.relative_to(ROOT) for p in CHAPTERS}
     on_disk = {p.relative_to(ROOT) for p in (ROOT / "chapters").glob("*.qmd")}

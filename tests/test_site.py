@@ -2,19 +2,24 @@
 
 Needs `quarto` on PATH (built from source as DEVELOPERS.md says), LuaLaTeX for the PDF,
 poppler's pdftotext and Debian's chromium; skips, saying which is missing, without them.
-The book is rendered twice, side by side, so the second render also proves the bytes repeat.
+The book is rendered twice, side by side, so the second render also proves the bytes repeat;
+then a copy is rendered again after edits, to see which chapters the freeze re-executes.
 """
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
+
+import nbformat
+from nbclient import NotebookClient
 
 import pytest
 import yaml
 
-from lib.book import render, site
+from lib.book import freeze, render, site
 from lib.book.run import ROOT, book_chapters
 from browser import Visit, browser, needs_chromium, serve
 
@@ -31,8 +36,7 @@ WINDOW = {"width": 1280, "height": 900}
 def renders(tmp_path_factory):
     """Two renders of a clean copy of this checkout, run at once: (project dir, log) each."""
     books = [render.copy_checkout(tmp_path_factory.mktemp(name)) for name in ("first", "second")]
-    # latex-clean: false keeps LuaLaTeX's log, where a missing glyph is reported
-    started = [render.start(book, "-M", "latex-clean:false", quarto=QUARTO) for book in books]
+    started = [render.start(book, quarto=QUARTO) for book in books]
     done = [render.finish(process) for process in started]
     for book, result in zip(books, done):
         assert result.returncode == 0, f"quarto render failed in {book}:\n{result.log[-4000:]}"
@@ -53,7 +57,7 @@ def test_render_log_has_no_warning(renders):
 
 
 def test_pdf_has_no_missing_glyph(renders):
-    logs = list(renders[0][0].glob("*.log"))
+    logs = list((renders[0][0] / "_freeze" / "pdf").glob("*.log"))  # assets/pdf.yml keeps it
     assert logs, "LuaLaTeX's log was not kept"
     missing = [line for log in logs for line in log.read_text(errors="replace").splitlines()
                if "Missing character" in line]
@@ -138,3 +142,64 @@ def test_pages_in_a_browser_load_only_local_files_and_fit_the_column(book):
                 assert film["duration"] > 0 and film["controls"] and film["loop"], f"{name}: {film}"
             page.close()
         context.close()
+
+
+def executed(log: str) -> set[str]:
+    """The chapters a render executed, by Quarto's own announcement."""
+    return set(re.findall(r"Executing '(\w+)\.quarto_ipynb", log))
+
+
+@pytest.fixture(scope="module")
+def rerenders(renders, tmp_path_factory):
+    """A copy of the first render, rendered again: untouched, then after edits, in turn."""
+    book = tmp_path_factory.mktemp("warm") / "book"
+    shutil.copytree(renders[0][0], book, symlinks=True)
+    runs = {"nothing changed": render.render(book, quarto=QUARTO)}
+    for name, path in (("lib/conv.py", "lib/conv.py"), ("lib/style.py", "lib/style.py"),
+                       ("_setup.qmd", "_setup.qmd")):
+        with open(book / path, "a") as f:
+            f.write("\n# an edit\n" if path.endswith(".py") else "\n<!-- an edit -->\n")
+        runs[name] = render.render(book, quarto=QUARTO)
+    for name, r in runs.items():
+        assert r.returncode == 0, f"{name}:\n{r.log[-3000:]}"
+    return runs
+
+
+def test_a_render_with_nothing_changed_executes_nothing(rerenders):
+    assert executed(rerenders["nothing changed"].log) == set()
+
+
+def test_an_edit_to_a_lib_module_reexecutes_exactly_the_chapters_that_import_it(rerenders):
+    users = {c.stem for c in book_chapters(ROOT)
+             if "lib/conv.py" in {str(p.relative_to(ROOT)) for p in freeze.dependencies(c, ROOT)}}
+    assert users == {"conv", "deep"}  # conv directly, deep through lib/sparse.py
+    assert executed(rerenders["lib/conv.py"].log) == users
+
+
+def test_an_edit_to_the_style_or_the_shared_setup_reexecutes_every_chapter(rerenders):
+    every = {c.stem for c in book_chapters(ROOT)}
+    assert executed(rerenders["lib/style.py"].log) == every
+    assert executed(rerenders["_setup.qmd"].log) == every
+
+
+def test_each_page_links_its_notebook_and_the_notebooks_rerun_in_a_clone(book, tmp_path):
+    clone = render.copy_checkout(tmp_path / "clone")
+    notebooks = []
+    for chapter in book_chapters(ROOT):
+        page = book / chapter.relative_to(ROOT).with_suffix(".html")
+        name = chapter.with_suffix(".ipynb").name
+        assert f'href="{name}"' in page.read_text(), f"{page.name} does not link {name}"
+        downloaded = clone / chapter.relative_to(ROOT).with_suffix(".ipynb")  # beside its .qmd
+        shutil.copyfile(page.with_suffix(".ipynb"), downloaded)
+        notebooks.append(downloaded)
+
+    def rerun(path):
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, kernel_name="python3", timeout=600,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        return nb
+
+    with ThreadPoolExecutor(2) as pool:
+        for path, nb in zip(notebooks, pool.map(rerun, notebooks)):
+            errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+            assert errors == [], path.name

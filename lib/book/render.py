@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Quarto announces each file of a project as it starts on it, "[ 4/10] chapters/e.qmd", and
 # each later phase: the PDF's LaTeX runs, then the project's post-render scripts.
 FILE_MARK = re.compile(r"\[\s*\d+/\d+\]\s+(\S+\.qmd)")
-PHASES = {"Rendering PDF": "LaTeX (PDF)", "Running script": "post-render"}
+PHASES = {"Rendering PDF": "LaTeX (PDF)", "Running script": "pre/post-render"}
 
 
 @dataclass

@@ -73,6 +73,12 @@ def book_chapters(root: Path = ROOT) -> list[Path]:
     return chapters
 
 
+def project_output_dir(root: Path = ROOT) -> Path:
+    """Where `quarto render` writes the book: `project: output-dir:` in _quarto.yml."""
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    return root / ((config.get("project") or {}).get("output-dir") or "_book")
+
+
 def _flatten(entries):
     for entry in entries:
         if isinstance(entry, str):
@@ -105,10 +111,27 @@ def figure_options(doc: Document, root: Path = ROOT) -> dict:
     return options
 
 
+# A chapter runs from the book's root, where `lib` is; a notebook may be opened anywhere in a
+# clone, so its first cell finds the root and moves there (a no-op for the runner and Quarto).
+FIND_ROOT = """\
+# Chapters run from the root of the book's repository, where `lib` is:
+# open this notebook anywhere inside a clone of it.
+import os, sys
+from pathlib import Path
+
+book_root = next((p for p in (Path.cwd(), *Path.cwd().parents)
+                  if (p / "lib" / "__init__.py").is_file()), None)
+if book_root is not None:
+    os.chdir(book_root)
+    sys.path.insert(0, str(book_root))
+"""
+
+
 def setup_source(options: dict) -> str:
-    """The cell Quarto runs before a chapter: figure size, dpi and format."""
+    """The cell run before a chapter: find the book's root, then figure size, dpi and format
+    as Quarto's own setup cell sets them."""
     w, h, dpi, fmt = (options[k] for k in ("fig-width", "fig-height", "fig-dpi", "fig-format"))
-    return "\n".join([
+    return FIND_ROOT + "\n" + "\n".join([
         "# Set by the runner as by Quarto before the first cell: figure defaults from _quarto.yml.",
         "import matplotlib.pyplot as plt",
         "from matplotlib_inline.backend_inline import set_matplotlib_formats",
@@ -211,11 +234,11 @@ def _fill_inline(client: NotebookClient, prose: Prose, root: Path) -> str:
         if result["status"] != "ok":
             raise ChapterError(f"{_relative(file, root)}:{line}: inline expression `{expr}` failed: "
                                f"{result['ename']}: {result['evalue']}")
-        text = text.replace(f"`{{python}} {expr}`", _plain(result["data"]["text/plain"]), 1)
+        text = text.replace(f"`{{python}} {expr}`", plain_value(result["data"]["text/plain"]), 1)
     return text
 
 
-def _plain(text: str) -> str:
+def plain_value(text: str) -> str:
     """A string's repr shown as the string itself, as Quarto shows inline values."""
     if text[:1] in "'\"" and text[-1:] == text[:1]:
         return ast.literal_eval(text)
