@@ -3,7 +3,8 @@
 One network has weights W[l] of shape (d_in, d_out) and biases b[l] of shape (d_out,).
 A *stack* of S independent networks has W[l] of shape (S, d_in, d_out) and b[l] of shape
 (S, d_out): the same code trains all of them at once (matmul broadcasts over the leading
-axis), which is how the perceptron chapter trains 100 seeds in one go.
+axis), which is how the perceptron chapter trains 100 seeds in one go. A stack sees the same
+data, X (n, d) and y (n,), or each network its own, X (S, n, d) and y (S, n).
 
 Outputs: "sigmoid" (one unit, binary cross-entropy, y in {0, 1}), "softmax" (cross-entropy,
 y an integer class per row), or "bernoulli" (every output unit an independent probability, y
@@ -69,7 +70,7 @@ def forward(net: MLP, X: np.ndarray, masks=None) -> list[np.ndarray]:
     the activations returned are the masked ones, as the next layer sees them.
     """
     X = _check_X(net, X)
-    masks = _check_masks(net, masks, X.shape[0])
+    masks = _check_masks(net, masks, X.shape[-2])
     f = ACTIVATIONS[net.hidden][0]
     A = [X]
     for l, (W, b) in enumerate(zip(net.W, net.b)):
@@ -93,16 +94,14 @@ def loss_and_gradients(net: MLP, X: np.ndarray, y: np.ndarray, masks=None):
     n = A[0].shape[-2]
     logits = A[-2] @ net.W[-1] + net.b[-1][..., None, :]
     if net.output in ("sigmoid", "bernoulli"):
-        t = y[:, None].astype(float) if net.output == "sigmoid" else y  # (n, 1) or (n, k)
+        t = y[..., None].astype(float) if net.output == "sigmoid" else y  # (…, n, 1) or (n, k)
         loss = np.mean(np.logaddexp(0, logits) - t * logits, axis=(-2, -1))  # stable BCE
         delta = (A[-1] - t) / (n * t.shape[-1])  # d loss / d logits, (…, n, k)
     else:
         loss = -np.mean(np.take_along_axis(log_softmax(logits, axis=-1),
-                                           np.broadcast_to(y[:, None], logits.shape[:-1] + (1,)),
+                                           np.broadcast_to(y[..., None], logits.shape[:-1] + (1,)),
                                            axis=-1), axis=(-2, -1))
-        delta = A[-1].copy()
-        delta[..., np.arange(n), y] -= 1
-        delta /= n
+        delta = (A[-1] - np.eye(logits.shape[-1])[y]) / n  # softmax minus one-hot, (…, n, k)
     dW, db = [], []
     df = ACTIVATIONS[net.hidden][1]
     for l in range(len(net.W) - 1, -1, -1):
@@ -130,7 +129,7 @@ def loss(net: MLP, X: np.ndarray, y: np.ndarray):
         p = np.clip(p[..., 0], 1e-300, 1.0)
         q = np.clip(1 - A[-1][..., 0], 1e-300, 1.0)
         return -np.mean(np.where(y == 1, np.log(p), np.log(q)), axis=-1)
-    picked = np.take_along_axis(p, np.broadcast_to(y[:, None], p.shape[:-1] + (1,)), axis=-1)[..., 0]
+    picked = np.take_along_axis(p, np.broadcast_to(y[..., None], p.shape[:-1] + (1,)), axis=-1)[..., 0]
     return -np.mean(np.log(np.clip(picked, 1e-300, 1.0)), axis=-1)
 
 
@@ -206,8 +205,10 @@ def _check_choice(name, value, options):
 
 def _check_X(net: MLP, X) -> np.ndarray:
     X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != net.sizes[0]:
-        raise ValueError(f"X must have shape (n, {net.sizes[0]}), got {X.shape}")
+    own = net.stacked and X.ndim == 3 and X.shape[0] == net.W[0].shape[0]  # one X per network
+    if not (X.ndim == 2 or own) or X.shape[-1] != net.sizes[0]:
+        stack = f" or ({net.W[0].shape[0]}, n, {net.sizes[0]})" if net.stacked else ""
+        raise ValueError(f"X must have shape (n, {net.sizes[0]}){stack}, got {X.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError("X must be finite, got NaN or inf")
     return X
@@ -232,7 +233,8 @@ def _check_y(net: MLP, y, n: int) -> np.ndarray:
             raise ValueError(f"y must be targets in [0, 1] of shape ({n}, {net.sizes[-1]}), got {y.shape}")
         return y
     y = np.asarray(y)
-    if y.shape != (n,):
+    own = net.stacked and y.shape == (net.W[0].shape[0], n)  # one y per network
+    if y.shape != (n,) and not own:
         raise ValueError(f"y must have shape ({n},), one target per row of X, got {y.shape}")
     classes = 2 if net.output == "sigmoid" else net.sizes[-1]
     if not np.all(np.isin(y, np.arange(classes))):

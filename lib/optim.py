@@ -16,11 +16,19 @@ class Adam:
 
     def step(self, params, grads) -> list[np.ndarray]:
         self.t += 1
+        # the bias corrections of starting the moments at zero, folded into two scalars
+        c1, c2 = 1 - self.beta1**self.t, 1 - self.beta2**self.t
         out = []
-        for i, (p, g) in enumerate(zip(params, grads)):
-            self.m1[i] = self.beta1 * self.m1[i] + (1 - self.beta1) * g
-            self.m2[i] = self.beta2 * self.m2[i] + (1 - self.beta2) * g**2
-            m1_hat = self.m1[i] / (1 - self.beta1**self.t)  # corrects the bias of starting at zero
-            m2_hat = self.m2[i] / (1 - self.beta2**self.t)
-            out.append(p - self.lr * m1_hat / (np.sqrt(m2_hat) + self.eps))
+        for m1, m2, p, g in zip(self.m1, self.m2, params, grads):
+            # the same arithmetic as m1 = b1 m1 + (1 - b1) g etc., updated in place: a stack of
+            # many networks has millions of parameters, and each temporary costs a pass over them
+            m1 *= self.beta1
+            m1 += (1 - self.beta1) * g
+            m2 *= self.beta2
+            m2 += (1 - self.beta2) * (g * g)
+            denom = np.sqrt(m2 / c2)
+            denom += self.eps
+            step = np.divide(m1, denom, out=denom)
+            step *= self.lr / c1
+            out.append(p - step)
         return out

@@ -99,6 +99,24 @@ def test_a_stack_trains_like_its_networks_one_at_a_time():
         assert all(np.allclose(a, b) for a, b in zip(alone.W, mlp.pick(trained, i).W))
 
 
+@pytest.mark.parametrize("output, k", [("softmax", 4), ("sigmoid", 1)])
+def test_a_stack_with_its_own_data_per_network_equals_each_network_alone(output, k):
+    rng = np.random.default_rng(11)
+    stack = mlp.init_mlp((5, 6, k), rng, hidden="relu", output=output, stack=3)
+    X = rng.normal(size=(3, 7, 5))
+    y = rng.integers(0, max(k, 2), size=(3, 7))
+    masks = [rng.integers(0, 2, size=(3, 7, 6)) * 2.0]
+    loss, dW, db = mlp.loss_and_gradients(stack, X, y, masks)
+    assert loss.shape == (3,) and np.allclose(mlp.loss(stack, X, y), mlp.loss_and_gradients(stack, X, y)[0])
+    for s in range(3):
+        alone = mlp.loss_and_gradients(mlp.pick(stack, s), X[s], y[s], [masks[0][s]])
+        assert np.isclose(alone[0], loss[s])
+        assert all(np.allclose(a, b[s]) for a, b in zip(alone[1] + alone[2], dW + db))
+    assert mlp.predict(stack, X).shape == ((3, 7, k) if k > 1 else (3, 7))
+    with pytest.raises(ValueError, match="X must have shape"):
+        mlp.loss(stack, X[:2], y[:2])  # one X per network, but not as many as networks
+
+
 def test_pick_a_sub_stack_by_mask():
     stack = mlp.init_mlp((2, 3, 1), np.random.default_rng(2), stack=5)
     mask = np.array([True, False, True, False, False])

@@ -145,8 +145,12 @@ def test_pages_in_a_browser_load_only_local_files_and_fit_the_column(book):
 
 
 def executed(log: str) -> set[str]:
-    """The chapters a render executed, by Quarto's own announcement."""
-    return set(re.findall(r"Executing '(\w+)\.quarto_ipynb", log))
+    """The chapters a render executed: in the render itself, by Quarto's own announcement, or
+    in the workers the pre-render step started, by the line that names them."""
+    names = set(re.findall(r"Executing '(\w+)\.quarto_ipynb", log))
+    for line in re.findall(r"executing \d+ chapters in \d+ workers: (.*)", log):
+        names |= {name.strip() for name in re.split(r"[|,]", line)}
+    return names
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,11 @@
 """Quarto's pre- and post-render steps for this book, as `_quarto.yml` names them:
 
-    pre-render: lib/book/hooks.py pre     # unfreeze chapters whose dependencies changed
+    pre-render: lib/book/hooks.py pre     # unfreeze chapters whose dependencies changed, and
+                                          # execute them two at a time (lib/book/workers.py)
     post-render: lib/book/hooks.py post   # notebooks to download, the PDF, stable bytes
 
 The PDF is made only when the whole book was rendered (`quarto render`), not when `quarto
-preview` re-renders one page.
+preview` re-renders one page. In a worker's render the hooks only keep the notebooks.
 
 Quarto runs this file by its path, with its own Python (QUARTO_PYTHON), from the project root.
 """
@@ -23,17 +24,24 @@ def outputs() -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    from lib.book import freeze, notebooks, pdf, stable
+    from lib.book import freeze, notebooks, pdf, stable, workers
+    from lib.book.render import quarto_command
     from lib.book.run import ROOT, book_chapters, project_output_dir
 
     if argv == ["pre"]:
+        if workers.in_worker():  # the worker's chapters are named on its command line
+            return 0
         for chapter in book_chapters(ROOT):  # notebooks left by a render that did not finish
             for path in notebooks.kept(chapter):
                 path.unlink()
-        freeze.prepare(ROOT)
+        to_run = [s.chapter for s in freeze.prepare(ROOT) if s.state != "fresh"]
+        if len(to_run) > 1 and os.environ.get("QUARTO_PROJECT_RENDER_ALL") == "1":
+            workers.execute(to_run, ROOT, quarto_command())
     elif argv == ["post"]:
         chapters = book_chapters(ROOT)
         notebooks.collect(chapters, ROOT)
+        if workers.in_worker():
+            return 0
         written = notebooks.publish(chapters, ROOT, project_output_dir(ROOT))
         pages = [ROOT / p for p in outputs() if p.suffix == ".html"]
         print(f"{len(written)} notebooks; stable cell ids in {stable.stabilise(pages)} pages")

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from lib.book import freeze
+from lib.book.render import quarto_command
 from lib.book.run import ROOT, book_chapters, project_output_dir
 
 PDF_DIR = Path(freeze.FREEZE) / "pdf"
@@ -51,17 +52,6 @@ def write_project(root: Path = ROOT, dest: Path | None = None) -> Path:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(poster, target)
     return dest
-
-
-def quarto_command() -> str:
-    """The `quarto` that is running this step, else the one on PATH."""
-    bin_path = os.environ.get("QUARTO_BIN_PATH")
-    if bin_path and (Path(bin_path) / "quarto").is_file():
-        return str(Path(bin_path) / "quarto")
-    found = shutil.which("quarto")
-    if found is None:
-        raise FileNotFoundError("quarto is not on PATH")
-    return found
 
 
 def build(root: Path = ROOT) -> Path:

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Quarto announces each file of a project as it starts on it, "[ 4/10] chapters/e.qmd", and
 # each later phase: the PDF's LaTeX runs, then the project's post-render scripts.
 FILE_MARK = re.compile(r"\[\s*\d+/\d+\]\s+(\S+\.qmd)")
+# When files are named on the command line there are no such marks, but each execution says so.
+EXECUTING = re.compile(r"Executing '([\w.-]+)\.quarto_ipynb")
 PHASES = {"Rendering PDF": "LaTeX (PDF)", "Running script": "pre/post-render"}
 
 
@@ -33,24 +35,52 @@ class Render:
 
     @property
     def chapters(self) -> dict[str, float]:
+        """Seconds per chapter file, as Quarto announced each."""
         return {k: v for k, v in self.steps.items() if k.endswith(".qmd")}
+
+    @property
+    def executions(self) -> dict[str, float]:
+        """Seconds from each "Executing 'stem'" to the next step, by the chapter's stem."""
+        return {k.split(" ", 1)[1]: v for k, v in self.steps.items() if k.startswith("executing ")}
+
+
+# What a render or a test makes, never part of the sources (as in .gitignore).
+OUTPUTS = {".git", ".venv", "_book", "_freeze", "_notebooks", ".quarto", "__pycache__",
+           ".pytest_cache", ".hypothesis", "films"}
 
 
 def copy_checkout(dest: Path | str, root: Path = ROOT) -> Path:
-    """Copy the checkout's files (tracked, or untracked and not ignored) into `dest`."""
-    dest = Path(dest)
+    """Copy the book's sources into `dest`: what git tracks (or would: new, not ignored), or,
+    outside a git checkout, every file but the outputs."""
+    dest, root = Path(dest), Path(root)
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
-    for name in filter(None, listed):
-        if (root / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / name, dest / name)
+                            capture_output=True, text=True)
+    if listed.returncode == 0:
+        names = [n for n in listed.stdout.split("\0") if n and (root / n).is_file()]
+    else:
+        names = [str(p.relative_to(root)) for p in sorted(root.rglob("*")) if p.is_file()
+                 and not OUTPUTS & set(p.relative_to(root).parts) and ".quarto_ipynb" not in p.name]
+    for name in names:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, dest / name)
     return dest
 
 
-def start(book: Path | str, *args: str, quarto: str = "quarto") -> subprocess.Popen:
-    """Start `quarto render ARGS` in `book`, with this Python as the kernel's Python."""
-    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+def quarto_command() -> str:
+    """The `quarto` that is running this process (QUARTO_BIN_PATH), else the one on PATH."""
+    bin_path = os.environ.get("QUARTO_BIN_PATH")
+    if bin_path and (Path(bin_path) / "quarto").is_file():
+        return str(Path(bin_path) / "quarto")
+    found = shutil.which("quarto")
+    if found is None:
+        raise FileNotFoundError("quarto is not on PATH")
+    return found
+
+
+def start(book: Path | str, *args: str, quarto: str = "quarto", env: dict | None = None) -> subprocess.Popen:
+    """Start `quarto render ARGS` in `book`, with this Python as the kernel's Python unless
+    `env` (the whole environment) says otherwise."""
+    env = env if env is not None else {**os.environ, "QUARTO_PYTHON": sys.executable}
     return subprocess.Popen([quarto, "render", *args], cwd=book, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1)
 
@@ -61,10 +91,10 @@ def finish(process: subprocess.Popen) -> Render:
     with process:  # closes the pipe
         for line in process.stdout:
             lines.append(line)
-            m = FILE_MARK.search(line)
+            m, e = FILE_MARK.search(line), EXECUTING.search(line)
             phase = next((name for text, name in PHASES.items() if text in line), None)
-            if m or phase:
-                marks.append((m[1] if m else phase, time.perf_counter()))
+            if m or e or phase:
+                marks.append((m[1] if m else f"executing {e[1]}" if e else phase, time.perf_counter()))
     returncode = process.wait()
     end = time.perf_counter()
     steps: dict[str, float] = {}

@@ -1,0 +1,125 @@
+"""Dropout and its alternatives, measured: many networks trained at once, each its own experiment.
+
+A stack of S networks (see `lib/mlp.py`) trains in one loop, each network on its own training
+set (of its own size), with its own dropout rates and its own weight decay, so that a sweep
+over sizes x seeds x settings costs one vectorised training instead of hundreds. Every
+`every` steps the accuracies are recorded: on each network's own training set, on a shared
+test set, and on each network's validation set if it has one (for early stopping).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from lib import mlp
+from lib.optim import Adam
+
+
+@dataclass(frozen=True)
+class Record:
+    """Accuracies as training went: `steps` (C,) and, per checkpoint and network, (C, S)."""
+
+    steps: np.ndarray
+    train: np.ndarray
+    test: np.ndarray
+    val: np.ndarray | None = None
+
+
+def stack_sets(sets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Training sets of different sizes as one padded stack: X (S, n_max, d), y (S, n_max), counts (S,).
+
+    Rows past a set's count are zeros and are never sampled or scored.
+    """
+    sets = [(np.asarray(X, dtype=float), np.asarray(y)) for X, y in sets]
+    if not sets or any(X.ndim != 2 or len(X) != len(y) or len(X) == 0 for X, y in sets):
+        raise ValueError("sets must be non-empty (X (n, d), y (n,)) pairs")
+    d = {X.shape[1] for X, _ in sets}
+    if len(d) != 1:
+        raise ValueError(f"every X must have the same number of columns, got {sorted(d)}")
+    counts = np.array([len(X) for X, _ in sets])
+    X = np.zeros((len(sets), counts.max(), d.pop()))
+    y = np.zeros((len(sets), counts.max()), dtype=int)
+    for s, (Xs, ys) in enumerate(sets):
+        X[s, :len(Xs)], y[s, :len(ys)] = Xs, ys
+    return X, y, counts
+
+
+def _per_network(value, S: int, name: str, upper: float) -> np.ndarray:
+    v = np.broadcast_to(np.asarray(value, dtype=float), (S,)).copy()
+    if not np.all((v >= 0) & (v < upper)):
+        raise ValueError(f"{name} must be in [0, {upper}) for every network, got {value!r}")
+    return v
+
+
+def _accuracy(net: mlp.MLP, X, y, counts=None) -> np.ndarray:
+    """(S,) fraction right: shared X (n, d), or each network's own padded X (S, n_max, d)."""
+    right = mlp.predict(net, X).argmax(axis=-1) == y  # (S, n)
+    if counts is None:
+        return right.mean(axis=-1)
+    valid = np.arange(right.shape[-1]) < counts[:, None]
+    return (right & valid).sum(axis=-1) / counts
+
+
+def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: int,
+                X_test, y_test, batch_size: int = 32, lr: float = 1e-3, p_drop=0.0, p_input=0.0,
+                weight_decay=0.0, val=None, every: int = 50) -> tuple[mlp.MLP, Record]:
+    """Adam on minibatches drawn with replacement from each network's own set (X, y, counts as
+    from `stack_sets`), with inverted dropout p_drop on the hidden units and p_input on the
+    inputs, and L2 weight decay (added to the gradient as weight_decay * W) — each a scalar or
+    one value per network. `val`, if given, is (X, y, counts) of each network's validation set.
+    """
+    if not net.stacked:
+        raise ValueError("train_stack needs a stacked MLP (made with stack=S)")
+    S = net.W[0].shape[0]
+    X, y, counts = np.asarray(X, dtype=float), np.asarray(y), np.asarray(counts)
+    if X.ndim != 3 or X.shape[0] != S or y.shape != X.shape[:2] or counts.shape != (S,):
+        raise ValueError(f"X, y, counts must be (S, n, d), (S, n), (S,) with S = {S}, "
+                         f"got {X.shape}, {y.shape}, {counts.shape}")
+    if not np.all((counts >= 1) & (counts <= X.shape[1])):
+        raise ValueError(f"counts must be between 1 and {X.shape[1]}, got {counts}")
+    for name, v in (("steps", steps), ("batch_size", batch_size), ("every", every)):
+        if not (isinstance(v, (int, np.integer)) and v >= 1):
+            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    p_drop = _per_network(p_drop, S, "p_drop", 1)
+    p_input = _per_network(p_input, S, "p_input", 1)
+    decay = _per_network(weight_decay, S, "weight_decay", np.inf)[:, None, None]
+    L = len(net.W)
+    params = list(net.W) + list(net.b)
+    adam = Adam(params, lr)
+    rows = np.arange(S)[:, None]
+    checkpoints, train, test, valid = [], [], [], []
+    for step in range(1, steps + 1):
+        pick = (rng.random((S, batch_size)) * counts[:, None]).astype(int)  # (S, B), with replacement
+        Xb, yb = X[rows, pick], y[rows, pick]  # (S, B, d), (S, B)
+        Xb = Xb * _masks(rng, Xb.shape, p_input)
+        masks = [_masks(rng, (S, batch_size, w), p_drop) for w in net.sizes[1:-1]]
+        current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
+        _, dW, db = mlp.loss_and_gradients(current, Xb, yb, masks)
+        dW = tuple(g + decay * W for g, W in zip(dW, current.W))
+        params = adam.step(params, list(dW) + list(db))
+        if step % every == 0 or step == steps:
+            current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
+            checkpoints.append(step)
+            train.append(_accuracy(current, X, y, counts))
+            test.append(_accuracy(current, X_test, y_test))
+            if val is not None:
+                valid.append(_accuracy(current, *val))
+    record = Record(np.array(checkpoints), np.array(train), np.array(test),
+                    np.array(valid) if val is not None else None)
+    return replace(net, W=tuple(params[:L]), b=tuple(params[L:])), record
+
+
+def _masks(rng: np.random.Generator, shape, p: np.ndarray) -> np.ndarray:
+    """Inverted-dropout masks, network s dropping with probability p[s]: (S, …) of 0 or 1/(1-p)."""
+    keep = 1 - p.reshape((-1,) + (1,) * (len(shape) - 1))
+    return (rng.random(shape) < keep) / keep
+
+
+def early_stopped(record: Record) -> np.ndarray:
+    """(S,) test accuracy at the checkpoint where each network's validation accuracy was best
+    (the first such checkpoint): what stopping early would have kept."""
+    if record.val is None:
+        raise ValueError("early stopping needs a validation record: train with val=(X, y, counts)")
+    best = record.val.argmax(axis=0)  # (S,)
+    return record.test[best, np.arange(record.test.shape[1])]
