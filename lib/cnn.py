@@ -55,7 +55,8 @@ def loss_and_gradients(net: CNN, X: np.ndarray, y: np.ndarray) -> tuple[float, C
     dP = (d_logits @ net.W.T).reshape(P.shape)
     dZ = max_pool_backward(A, dP, 2) * (Z > 0)  # through the pool, then the ReLU
     windows = np.lib.stride_tricks.sliding_window_view(X, net.K.shape[-2:], axis=(-2, -1))
-    dK = np.einsum("nhwij,nfhw->fij", windows, dZ)[:, None]  # Σ over images and positions
+    # Σ over images and positions, as one matrix product: (N, h, w, i, j) . (N, F, h, w) -> (i, j, F)
+    dK = np.moveaxis(np.tensordot(windows, dZ, axes=([0, 1, 2], [0, 2, 3])), -1, 0)[:, None]
     return cross_entropy(logits, y), CNN(K=dK, c=dZ.sum(axis=(0, 2, 3)), W=dW, b=d_logits.sum(axis=0))
 
 

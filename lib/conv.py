@@ -2,7 +2,11 @@
 
 Shapes: an image is (H, W), (C, H, W) with channels, or (N, C, H, W) for a batch.
 A kernel is (kh, kw) for a (H, W) image, or (F, C, kh, kw): F filters over C channels.
-No Python loop runs over pixels: windows come from `sliding_window_view`, sums from `einsum`.
+No Python loop runs over pixels. Two ways to the same numbers, chosen by size as SciPy's
+`choose_conv_method` does: directly, every window (from `sliding_window_view`) times the
+kernel as one matrix product (BLAS); or through the Fourier transform, where a product of
+spectra is a correlation, which wins once kernels are large (the direct way costs
+kh·kw multiply-adds per output pixel, the FFT way a few log(H·W)).
 """
 from __future__ import annotations
 
@@ -34,11 +38,12 @@ def pad_for(mode: str, kh: int, kw: int) -> tuple[tuple[int, int], tuple[int, in
     return (kh - 1, kh - 1), (kw - 1, kw - 1)
 
 
-def conv2d(x, w, *, stride: int = 1, padding: str = "valid") -> np.ndarray:
+def conv2d(x, w, *, stride: int = 1, padding: str = "valid", method: str | None = None) -> np.ndarray:
     """Cross-correlate image(s) x with kernel(s) w: out[.., r, c] = Σ x[.., r*s + i, c*s + j] w[i, j].
 
     (H, W) with (kh, kw) -> (H', W');  (C, H, W) with (F, C, kh, kw) -> (F, H', W');
     (N, C, H, W) with (F, C, kh, kw) -> (N, F, H', W').  H' = (H + pads - kh) // stride + 1.
+    method: "direct", "fft", or None to choose by size (`choose_method`).
     """
     x, w = _check_finite("x", x), _check_finite("w", w)
     stride = _check_int("stride", stride)
@@ -60,12 +65,48 @@ def conv2d(x, w, *, stride: int = 1, padding: str = "valid") -> np.ndarray:
     if kh > x.shape[-2] or kw > x.shape[-1]:
         raise ValueError(f"kernel {kh}x{kw} is larger than the image {x.shape[-2]}x{x.shape[-1]} "
                          f"with padding '{padding}'")
+    if method is None:
+        method = choose_method(x.shape, w.shape, stride)
+    if method not in ("direct", "fft"):
+        raise ValueError(f"method must be 'direct', 'fft' or None, got {method!r}")
+    if method == "fft":
+        return _fft(x, w)[..., ::stride, ::stride]
     windows = sliding_window_view(x, (kh, kw), axis=(-2, -1))[..., ::stride, ::stride, :, :]
+    if x.ndim == 2:  # (H', W', kh, kw) . (kh, kw) -> (H', W')
+        return np.tensordot(windows, w, axes=([2, 3], [0, 1]))
+    if x.ndim == 3:  # (C, H', W', kh, kw) . (F, C, kh, kw) -> (H', W', F) -> (F, H', W')
+        return np.moveaxis(np.tensordot(windows, w, axes=([0, 3, 4], [1, 2, 3])), -1, 0)
+    # (N, C, H', W', kh, kw) . (F, C, kh, kw) -> (N, H', W', F) -> (N, F, H', W')
+    return np.moveaxis(np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3])), -1, 1)
+
+
+def choose_method(x_shape, w_shape, stride: int = 1) -> str:
+    """'fft' when it needs fewer operations than the direct sum, else 'direct' (as SciPy decides,
+    by a cost model: kh·kw per output for direct, a few n log n for two FFTs and their product)."""
+    kh, kw = w_shape[-2:]
+    H, W = x_shape[-2:]
+    if stride != 1 or kh * kw < 25:  # small kernels: the direct sum is cheaper and exact
+        return "direct"
+    out = (H - kh + 1) * (W - kw + 1)
+    fft_size = (H + kh) * (W + kw)
+    return "fft" if 3 * fft_size * np.log2(fft_size) < out * kh * kw else "direct"
+
+
+def _fft(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """'valid' cross-correlation through the FFT (x already padded): correlating with w is
+    convolving with w flipped, and a convolution is a product of spectra."""
+    kh, kw = w.shape[-2:]
+    H, W = x.shape[-2:]
+    shape = (H, W)  # x's own size: the circular wrap-around lands only in the discarded border
+    X = np.fft.rfft2(x, shape)
+    K = np.fft.rfft2(w[..., ::-1, ::-1], shape)
     if x.ndim == 2:
-        return np.einsum("hwij,ij->hw", windows, w)  # (H', W', kh, kw) . (kh, kw) -> (H', W')
-    if x.ndim == 3:
-        return np.einsum("chwij,fcij->fhw", windows, w)  # -> (F, H', W')
-    return np.einsum("nchwij,fcij->nfhw", windows, w)  # -> (N, F, H', W')
+        full = np.fft.irfft2(X * K, shape)
+    elif x.ndim == 3:  # (C, ...) with (F, C, ...): sum over channels
+        full = np.fft.irfft2(np.einsum("chw,fchw->fhw", X, K), shape)
+    else:
+        full = np.fft.irfft2(np.einsum("nchw,fchw->nfhw", X, K), shape)
+    return full[..., kh - 1:, kw - 1:]
 
 
 def _pool_windows(x, size: int, stride: int | None):

@@ -28,6 +28,13 @@ def dropout(a: np.ndarray, p: float, rng: np.random.Generator, *, training: bool
     return a * mask(np.shape(a), p, rng)
 
 
+def dropconnect_mask(W: np.ndarray, p: float, rng: np.random.Generator) -> np.ndarray:
+    """DropConnect (Wan et al., 2013): a mask over the weights, not the units. Each weight is
+    zeroed independently with probability p and the rest scaled by 1 / (1 - p), so W * mask
+    keeps W's expected value; a unit loses some of its connections but is never silenced whole."""
+    return mask(np.shape(W), p, rng)
+
+
 def dropout_masks(net: mlp.MLP, n: int, p: float, rng: np.random.Generator) -> list[np.ndarray]:
     """One inverted-dropout mask per hidden layer of `net`, for a batch of n examples."""
     return [mask((n, width), p, rng) for width in net.sizes[1:-1]]

@@ -101,7 +101,8 @@ def loss_and_gradients(net: MLP, X: np.ndarray, y: np.ndarray, masks=None):
         loss = -np.mean(np.take_along_axis(log_softmax(logits, axis=-1),
                                            np.broadcast_to(y[..., None], logits.shape[:-1] + (1,)),
                                            axis=-1), axis=(-2, -1))
-        delta = (A[-1] - np.eye(logits.shape[-1])[y]) / n  # softmax minus one-hot, (…, n, k)
+        one_hot = np.eye(logits.shape[-1], dtype=logits.dtype)[y]
+        delta = (A[-1] - one_hot) / n  # softmax minus one-hot, (…, n, k)
     dW, db = [], []
     df = ACTIVATIONS[net.hidden][1]
     for l in range(len(net.W) - 1, -1, -1):
@@ -204,7 +205,8 @@ def _check_choice(name, value, options):
 
 
 def _check_X(net: MLP, X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
+    X = np.asarray(X)
+    X = X if X.dtype in (np.float32, np.float64) else X.astype(float)  # single precision stays
     own = net.stacked and X.ndim == 3 and X.shape[0] == net.W[0].shape[0]  # one X per network
     if not (X.ndim == 2 or own) or X.shape[-1] != net.sizes[0]:
         stack = f" or ({net.W[0].shape[0]}, n, {net.sizes[0]})" if net.stacked else ""

@@ -62,13 +62,15 @@ def draw_neuron(ax: Axes, x, w, b: float, y: float, *, f_name: str = "tanh"):
     return ax
 
 
-def draw_network(ax: Axes, weights, activations, *, dropped=None, labels=None, node_size: float = 40):
+def draw_network(ax: Axes, weights, activations, *, dropped=None, cut=None, labels=None,
+                 node_size: float = 40):
     """A layered network from its weight matrices.
 
     weights: matrices (d_in, d_out) between consecutive drawn layers; activations: one vector per
     drawn layer (len(weights) + 1), coloured 0 (dark) to its layer's maximum (bright); dropped:
     optional boolean vector per layer, True for a dropped unit, drawn hollow with its edges
-    removed; labels: optional names for the last layer's units. Edges: blue positive,
+    removed; cut: optional boolean matrix per weight matrix, True for a removed connection
+    (DropConnect); labels: optional names for the last layer's units. Edges: blue positive,
     vermillion negative, thicker and darker for larger |w|.
     """
     from matplotlib.collections import LineCollection
@@ -84,7 +86,10 @@ def draw_network(ax: Axes, weights, activations, *, dropped=None, labels=None, n
     ys = [np.linspace(0.95, 0.05, len(a)) if len(a) > 1 else np.array([0.5]) for a in activations]
     limit = max(float(np.abs(W).max()) for W in weights) or 1.0
     for l, W in enumerate(weights):
-        i, j = np.nonzero(~dropped[l][:, None] & ~dropped[l + 1][None, :])
+        kept = ~dropped[l][:, None] & ~dropped[l + 1][None, :]
+        if cut is not None:
+            kept &= ~np.asarray(cut[l], dtype=bool)
+        i, j = np.nonzero(kept)
         w = W[i, j]
         segments = np.stack([np.column_stack([np.full(len(i), l), ys[l][i]]),
                              np.column_stack([np.full(len(j), l + 1), ys[l + 1][j]])], axis=1)

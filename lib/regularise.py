@@ -26,6 +26,17 @@ class Record:
     val: np.ndarray | None = None
 
 
+def per_class(y, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of k examples of every class in y, drawn without replacement, classes in order."""
+    y = np.asarray(y)
+    if not (isinstance(k, (int, np.integer)) and k >= 1):
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    classes, counts = np.unique(y, return_counts=True)
+    if counts.min() < k:
+        raise ValueError(f"k = {k} but class {classes[counts.argmin()]} has only {counts.min()} examples")
+    return np.concatenate([rng.choice(np.flatnonzero(y == c), k, replace=False) for c in classes])
+
+
 def stack_sets(sets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Training sets of different sizes as one padded stack: X (S, n_max, d), y (S, n_max), counts (S,).
 
@@ -63,16 +74,19 @@ def _accuracy(net: mlp.MLP, X, y, counts=None) -> np.ndarray:
 
 def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: int,
                 X_test, y_test, batch_size: int = 32, lr: float = 1e-3, p_drop=0.0, p_input=0.0,
-                weight_decay=0.0, val=None, every: int = 50) -> tuple[mlp.MLP, Record]:
+                weight_decay=0.0, val=None, every: int = 50, callback=None,
+                dtype=np.float32) -> tuple[mlp.MLP, Record]:
     """Adam on minibatches drawn with replacement from each network's own set (X, y, counts as
     from `stack_sets`), with inverted dropout p_drop on the hidden units and p_input on the
     inputs, and L2 weight decay (added to the gradient as weight_decay * W) — each a scalar or
     one value per network. `val`, if given, is (X, y, counts) of each network's validation set.
+    Arithmetic in `dtype`: single precision by default, twice as fast, and plenty for SGD.
+    At every checkpoint, callback(step, net) is called if given (to keep snapshots).
     """
     if not net.stacked:
         raise ValueError("train_stack needs a stacked MLP (made with stack=S)")
     S = net.W[0].shape[0]
-    X, y, counts = np.asarray(X, dtype=float), np.asarray(y), np.asarray(counts)
+    X, y, counts = np.asarray(X, dtype=dtype), np.asarray(y), np.asarray(counts)
     if X.ndim != 3 or X.shape[0] != S or y.shape != X.shape[:2] or counts.shape != (S,):
         raise ValueError(f"X, y, counts must be (S, n, d), (S, n), (S,) with S = {S}, "
                          f"got {X.shape}, {y.shape}, {counts.shape}")
@@ -83,20 +97,24 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
             raise ValueError(f"{name} must be a positive integer, got {v!r}")
     p_drop = _per_network(p_drop, S, "p_drop", 1)
     p_input = _per_network(p_input, S, "p_input", 1)
-    decay = _per_network(weight_decay, S, "weight_decay", np.inf)[:, None, None]
+    decay = _per_network(weight_decay, S, "weight_decay", np.inf)[:, None, None].astype(dtype)
     L = len(net.W)
-    params = list(net.W) + list(net.b)
+    params = [p.astype(dtype) for p in net.W + net.b]
+    X_test = np.asarray(X_test, dtype=dtype)
+    val = None if val is None else (np.asarray(val[0], dtype=dtype), *val[1:])
     adam = Adam(params, lr)
     rows = np.arange(S)[:, None]
     checkpoints, train, test, valid = [], [], [], []
     for step in range(1, steps + 1):
         pick = (rng.random((S, batch_size)) * counts[:, None]).astype(int)  # (S, B), with replacement
         Xb, yb = X[rows, pick], y[rows, pick]  # (S, B, d), (S, B)
-        Xb = Xb * _masks(rng, Xb.shape, p_input)
-        masks = [_masks(rng, (S, batch_size, w), p_drop) for w in net.sizes[1:-1]]
+        Xb = Xb * _masks(rng, Xb.shape, p_input, dtype)
+        masks = [_masks(rng, (S, batch_size, w), p_drop, dtype) for w in net.sizes[1:-1]]
         current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
         _, dW, db = mlp.loss_and_gradients(current, Xb, yb, masks)
-        dW = tuple(g + decay * W for g, W in zip(dW, current.W))
+        if decay.any():
+            for g, W in zip(dW, current.W):
+                g += decay * W
         params = adam.step(params, list(dW) + list(db))
         if step % every == 0 or step == steps:
             current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
@@ -105,15 +123,22 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
             test.append(_accuracy(current, X_test, y_test))
             if val is not None:
                 valid.append(_accuracy(current, *val))
+            if callback is not None:
+                callback(step, current)
     record = Record(np.array(checkpoints), np.array(train), np.array(test),
                     np.array(valid) if val is not None else None)
     return replace(net, W=tuple(params[:L]), b=tuple(params[L:])), record
 
 
-def _masks(rng: np.random.Generator, shape, p: np.ndarray) -> np.ndarray:
-    """Inverted-dropout masks, network s dropping with probability p[s]: (S, …) of 0 or 1/(1-p)."""
-    keep = 1 - p.reshape((-1,) + (1,) * (len(shape) - 1))
-    return (rng.random(shape) < keep) / keep
+def _masks(rng: np.random.Generator, shape, p: np.ndarray, dtype=np.float64) -> np.ndarray:
+    """Inverted-dropout masks, network s dropping with probability p[s]: (S, …) of 0 or 1/(1-p).
+    Random numbers are drawn only for the networks that drop something."""
+    out = np.ones(shape, dtype=dtype)
+    drops = np.flatnonzero(p > 0)
+    if len(drops):
+        keep = (1 - p[drops].reshape((-1,) + (1,) * (len(shape) - 1))).astype(dtype)
+        out[drops] = (rng.random((len(drops),) + tuple(shape[1:]), dtype=dtype) < keep) / keep
+    return out
 
 
 def early_stopped(record: Record) -> np.ndarray:

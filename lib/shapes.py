@@ -51,29 +51,44 @@ def outline(name: str, rng: np.random.Generator, points: int = 48) -> np.ndarray
     return xy
 
 
-def rasterise(xy: np.ndarray, size: int, width: float) -> np.ndarray:
-    """Draw the polyline `xy` (pixel coordinates) as a stroke of `width` pixels: (size, size) in [0, 1]."""
-    py, px = np.mgrid[:size, :size].astype(np.float32) + 0.5
-    P = np.column_stack([px.ravel(), py.ravel()])  # (pixels, 2)
-    xy = xy.astype(np.float32)  # single precision is plenty for pixels, and twice as fast
-    a, b = xy[:-1], xy[1:]  # segment ends, (segments, 2)
-    ab = b - a
-    t = np.clip(((P[:, None] - a) * ab).sum(-1) / np.maximum((ab**2).sum(-1), 1e-12), 0, 1)
-    nearest = a + t[..., None] * ab  # closest point of each segment to each pixel
-    d = np.sqrt(((P[:, None] - nearest) ** 2).sum(-1)).min(axis=1)  # (pixels,)
-    return np.clip(width / 2 + 0.5 - d, 0, 1).reshape(size, size).astype(float)  # a one-pixel soft edge
+def rasterise(xy: np.ndarray, size: int, width) -> np.ndarray:
+    """Draw the polyline `xy` (pixel coordinates, (points, 2)) as a stroke of `width` pixels:
+    (size, size) in [0, 1]. Many strokes at once: xy (N, points, 2), width (N,) -> (N, size, size)."""
+    xy = np.asarray(xy, dtype=np.float32)  # single precision is plenty for pixels, and faster
+    one = xy.ndim == 2
+    xy, width = np.atleast_3d(xy[None] if one else xy), np.atleast_1d(np.asarray(width, np.float32))
+    py, px = (np.mgrid[:size, :size].astype(np.float32) + 0.5).reshape(2, 1, -1, 1)  # pixel centres
+    out = np.empty((len(xy), size * size), dtype=np.float32)
+    for start in range(0, len(xy), 64):  # 64 strokes at a time keep the temporaries small
+        s = xy[start:start + 64, None]  # (n, 1, points, 2)
+        ax, ay = s[..., :-1, 0], s[..., :-1, 1]  # segment starts, (n, 1, segments)
+        bx, by = s[..., 1:, 0] - ax, s[..., 1:, 1] - ay  # segment directions
+        apx, apy = px - ax, py - ay  # (n, pixels, segments), x and y apart: no size-2 axis to sum
+        t = np.clip((apx * bx + apy * by) / np.maximum(bx * bx + by * by, 1e-12), 0, 1)
+        apx -= t * bx  # from the closest point of each segment to the pixel
+        apy -= t * by
+        d = np.sqrt((apx * apx + apy * apy).min(axis=-1))  # (n, pixels)
+        out[start:start + 64] = width[start:start + 64, None] / 2 + 0.5 - d
+    images = np.clip(out, 0, 1).reshape(-1, size, size).astype(float)  # a one-pixel soft edge
+    return images[0] if one else images
+
+
+def _placed(name: str, rng: np.random.Generator, size: int) -> tuple[np.ndarray, float]:
+    """One shape's stroke in pixel coordinates, rotated, scaled and moved at random, and its width."""
+    xy = outline(name, rng)
+    angle = rng.uniform(0, 2 * np.pi)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    scale = size * rng.uniform(0.22, 0.36)
+    centre = size / 2 + rng.uniform(-0.05, 0.05, 2) * size
+    return xy @ rotation.T * scale + centre, rng.uniform(1.0, 2.2)
 
 
 def draw(name: str, rng: np.random.Generator, size: int = 28) -> np.ndarray:
     """One hand-drawn shape as a (size, size) grey image in [0, 1], ink = 1."""
     if not (isinstance(size, (int, np.integer)) and size >= 8):
         raise ValueError(f"size must be an integer >= 8, got {size}")
-    xy = outline(name, rng)
-    angle = rng.uniform(0, 2 * np.pi)
-    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    scale = size * rng.uniform(0.22, 0.36)
-    centre = size / 2 + rng.uniform(-0.05, 0.05, 2) * size
-    return rasterise(xy @ rotation.T * scale + centre, size, width=rng.uniform(1.0, 2.2))
+    xy, width = _placed(name, rng, size)
+    return rasterise(xy, size, width)
 
 
 def dataset(n_per_class: int, rng: np.random.Generator, size: int = 28, classes=CLASSES):
@@ -83,7 +98,10 @@ def dataset(n_per_class: int, rng: np.random.Generator, size: int = 28, classes=
     for name in classes:
         if name not in CLASSES:
             raise ValueError(f"unknown class {name!r}; the classes are {CLASSES}")
+    if not (isinstance(size, (int, np.integer)) and size >= 8):
+        raise ValueError(f"size must be an integer >= 8, got {size}")
     y = np.repeat([CLASSES.index(c) for c in classes], n_per_class)
     y = y[rng.permutation(len(y))]
-    X = np.stack([draw(CLASSES[k], rng, size) for k in y])
+    strokes = [_placed(CLASSES[k], rng, size) for k in y]  # the same draws, in the same order, as draw()
+    X = rasterise(np.stack([xy for xy, _ in strokes]), size, np.array([w for _, w in strokes]))
     return X, y

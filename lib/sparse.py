@@ -1,7 +1,8 @@
 """A deep, narrow, sparse network on a plane of pixels: 250 layers of one local operation.
 
 The state is a class-score map S of shape (classes, size, size): a probability distribution
-over the classes at every pixel. It starts uniform (no information) except at the pixels of
+over the classes at every pixel (or a batch of independent maps, (..., classes, size, size),
+each with its own training points: several draws of the data run at once). It starts uniform (no information) except at the pixels of
 the labelled training points. Every layer is the same sparse operation: each pixel combines
 its k x k neighbourhood (a small convolution per class, lib.conv.conv2d), the scores are
 sharpened by a power gamma > 1 (the non-linearity) and renormalised to sum to 1, and the
@@ -72,19 +73,23 @@ def initial_scores(plane: Plane, X, y, classes: int):
 
 def layer(S: np.ndarray, kernel: np.ndarray = BINOMIAL3, *, gamma: float = 1.1, clamped=None,
           labels=None) -> np.ndarray:
-    """One layer: the same k x k convolution per class, the power gamma, renormalisation, clamping."""
-    mixed = conv2d(S[:, None], kernel[None, None], padding="same")[:, 0]  # (K, 1, G, G) -> (K, G, G)
+    """One layer: the same k x k convolution per class, the power gamma, renormalisation, clamping.
+
+    S (..., K, G, G); clamped (..., G, G) and labels (..., K, G, G) as from `initial_scores`."""
+    G = S.shape[-1]
+    flat = S.reshape(-1, 1, G, G)  # every class map of every draw is one image
+    mixed = conv2d(flat, kernel[None, None], padding="same").reshape(S.shape)
     sharp = mixed**gamma
-    out = sharp / sharp.sum(axis=0, keepdims=True)
+    out = sharp / sharp.sum(axis=-3, keepdims=True)
     if clamped is not None:
-        out[:, clamped] = labels[:, clamped]
+        out = np.where(clamped[..., None, :, :], labels, out)
     return out
 
 
 def propagate(S0: np.ndarray, layers: int, kernel: np.ndarray = BINOMIAL3, *, gamma: float = 1.1,
               clamped=None, labels=None):
-    """Apply `layers` layers. Returns (final S, class map after each layer (layers + 1, G, G) with
-    -1 where a pixel is still unassigned, i.e. its scores are still all equal)."""
+    """Apply `layers` layers. Returns (final S, class map after each layer (layers + 1, ..., G, G)
+    with -1 where a pixel is still unassigned, i.e. its scores are still all equal)."""
     kernel = np.asarray(kernel, dtype=float)
     if not (isinstance(layers, (int, np.integer)) and layers >= 1):
         raise ValueError(f"layers must be a positive integer, got {layers}")
@@ -102,11 +107,11 @@ def propagate(S0: np.ndarray, layers: int, kernel: np.ndarray = BINOMIAL3, *, ga
 
 
 def class_map(S: np.ndarray, tol: float = 1e-12) -> np.ndarray:
-    """The most probable class at each pixel, (G, G) int8; -1 where all scores are equal."""
-    if S.shape[0] == 1:  # with one class every pixel is decided
-        return np.zeros(S.shape[1:], dtype=np.int8)
-    decided = S.max(axis=0) - S.min(axis=0) > tol
-    return np.where(decided, S.argmax(axis=0), -1).astype(np.int8)
+    """The most probable class at each pixel, (..., G, G) int8; -1 where all scores are equal."""
+    if S.shape[-3] == 1:  # with one class every pixel is decided
+        return np.zeros(S.shape[:-3] + S.shape[-2:], dtype=np.int8)
+    decided = S.max(axis=-3) - S.min(axis=-3) > tol
+    return np.where(decided, S.argmax(axis=-3), -1).astype(np.int8)
 
 
 def layer_cost(size: int, classes: int, k: int) -> dict[str, int]:

@@ -40,6 +40,31 @@ def test_channels_filters_batches_and_stride(mode, stride):
     assert np.allclose(conv2d(x[0], w, stride=stride, padding=mode), out[0])
 
 
+@pytest.mark.parametrize("mode", ["valid", "same", "full"])
+@pytest.mark.parametrize("shapes", [((13, 11), (6, 7)), ((2, 12, 9), (3, 2, 5, 5)), ((2, 3, 10, 12), (4, 3, 7, 6))])
+def test_fft_and_direct_give_scipys_numbers(mode, shapes):
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=shapes[0]), rng.normal(size=shapes[1])
+    direct, fft = conv2d(x, w, padding=mode, method="direct"), conv2d(x, w, padding=mode, method="fft")
+    assert np.allclose(fft, direct, atol=1e-10)
+    x0, w0 = x.reshape(-1, *x.shape[-2:])[0], w.reshape(-1, *w.shape[-2:])[0]
+    if x.ndim == 2:
+        assert np.allclose(direct, correlate2d(x0, w0, mode), atol=1e-10)
+    else:  # channels sum: output 0 of filter 0
+        lead = x if x.ndim == 3 else x[0]
+        ref = sum(correlate2d(lead[c], w[0, c], mode) for c in range(lead.shape[0]))
+        assert np.allclose(direct[0] if x.ndim == 3 else direct[0, 0], ref, atol=1e-10)
+
+
+def test_the_method_is_chosen_by_cost():
+    from lib.conv import choose_method
+    assert choose_method((256, 256), (3, 3)) == "direct"  # 9 multiply-adds per pixel
+    assert choose_method((256, 256), (10, 10)) == "fft"   # 100 per pixel: the FFT is cheaper
+    assert choose_method((256, 256), (10, 10), stride=2) == "direct"
+    with pytest.raises(ValueError, match="method"):
+        conv2d(np.zeros((5, 5)), np.zeros((2, 2)), method="winograd")
+
+
 def test_256_image_with_10_kernel_gives_247():
     assert conv2d(np.zeros((256, 256)), np.zeros((10, 10))).shape == (247, 247)
 

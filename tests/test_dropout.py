@@ -67,3 +67,15 @@ def test_mc_dropout_with_p_zero_equals_the_network():
 def test_bad_input_is_refused_clearly(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_dropconnect_drops_weights_not_units_and_keeps_the_expectation():
+    from lib.dropout import dropconnect_mask
+    rng = np.random.default_rng(9)
+    W = rng.normal(size=(30, 20))
+    M = dropconnect_mask(W, 0.5, rng)
+    assert M.shape == W.shape and set(np.unique(M)) == {0.0, 2.0}
+    # dropout would empty whole rows (a unit's outgoing weights); DropConnect almost never does
+    assert not np.any(np.all(M == 0, axis=1)) and not np.any(np.all(M == 0, axis=0))
+    mean = np.mean([W * dropconnect_mask(W, 0.3, rng) for _ in range(4000)], axis=0)
+    assert np.allclose(mean, W, atol=5 * np.abs(W).max() * np.sqrt(0.3 / 0.7 / 4000))

@@ -47,3 +47,12 @@ def test_a_trained_net_beats_chance_on_held_out_shapes():
 def test_bad_input_is_refused_clearly(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_many_strokes_at_once_equal_one_at_a_time():
+    rng = np.random.default_rng(4)
+    X, y = dataset(20, rng, size=20)
+    again = np.random.default_rng(4)
+    again.permutation(80)  # dataset shuffles the labels first
+    one_by_one = np.stack([draw(CLASSES[k], again, size=20) for k in y])
+    assert np.array_equal(X, one_by_one)

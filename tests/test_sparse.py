@@ -93,3 +93,14 @@ def test_four_classes_stay_on_the_grid():
 def test_bad_input_is_refused_clearly(call, words):
     with pytest.raises(ValueError, match=words):
         call(small_problem())
+
+
+def test_a_batch_of_draws_propagates_as_each_draw_alone():
+    draws = [small_problem(seed=s) for s in (3, 4, 5)]
+    S0 = np.stack([d[2] for d in draws])
+    clamped, labels = np.stack([d[3] for d in draws]), np.stack([d[4] for d in draws])
+    S, maps = propagate(S0, 20, clamped=clamped, labels=labels)
+    assert maps.shape == (21, 3, 32, 32)
+    for k, (_, _, S0k, ck, lk) in enumerate(draws):
+        alone, alone_maps = propagate(S0k, 20, clamped=ck, labels=lk)
+        assert np.allclose(S[k], alone) and np.array_equal(maps[:, k], alone_maps)

@@ -1,0 +1,67 @@
+"""Repeated experiments: summaries against the statistics module, verdicts by hand."""
+import statistics
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
+
+from lib import trials  # noqa: E402
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=30))
+def test_summary_matches_the_statistics_module(values):
+    s = trials.summarise(values)
+    assert s.n == len(values)
+    assert s.mean == pytest.approx(statistics.fmean(values), rel=1e-9, abs=1e-6)
+    assert s.sd == pytest.approx(statistics.stdev(values), rel=1e-6, abs=1e-6)
+
+
+def test_repeat_runs_every_setting_on_every_seed_in_order():
+    calls = []
+    out = trials.repeat(lambda s, seed: calls.append((s, seed)) or 10 * seed + len(s), ["a", "bb"], seeds=[3, 1])
+    assert calls == [("a", 3), ("a", 1), ("bb", 3), ("bb", 1)]
+    assert {k: v.tolist() for k, v in out.items()} == {"a": [31.0, 11.0], "bb": [32.0, 12.0]}
+
+
+def test_a_winner_is_called_only_when_the_gap_beats_the_spread():
+    # paired differences 2, 3, 4: mean 3, sd 1 -> A
+    assert trials.compare([12, 13, 14], [10, 10, 10]) == trials.Comparison(3.0, 1.0, 3, "A")
+    # differences 1, -1, 3: mean 1, sd 2 -> no verdict, though A's mean is higher
+    c = trials.compare([11, 9, 13], [10, 10, 10])
+    assert (c.gap, c.sd, c.verdict) == (1.0, 2.0, "neither")
+    assert trials.compare([10, 10, 10], [12, 13, 14]).verdict == "B"
+    # unpaired spreads would hide this: each method varies by 10 across seeds, the gap is steady
+    a, b = np.array([50, 60, 70.0]), np.array([49, 59, 69.0])
+    assert trials.compare(a, b).verdict == "A" and trials.summarise(a).sd == 10
+
+
+def test_table_lists_mean_sd_and_runs():
+    text = trials.table({"dropout": [0.8, 0.9], "none": [0.7, 0.7]})
+    assert text.splitlines() == ["dropout  85.0% ± 7.1% (n = 2)", "none     70.0% ± 0.0% (n = 2)"]
+
+
+def test_plot_spread_draws_every_run_and_the_mean():
+    fig, ax = plt.subplots()
+    runs = np.array([[1.0, 2.0, 3.0], [4.0, 4.0, 4.0]])
+    assert trials.plot_spread(ax, [10, 20], runs, label="x", offset=1) is ax
+    dots = ax.collections[-1].get_offsets()
+    assert np.array_equal(np.asarray(dots), [[11, 1], [11, 2], [11, 3], [21, 4], [21, 4], [21, 4]])
+    assert np.array_equal(ax.lines[0].get_ydata(), [2.0, 4.0])
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: trials.summarise([1.0]), "at least two"),
+    (lambda: trials.summarise([1.0, np.nan]), "finite"),
+    (lambda: trials.compare([1, 2], [1, 2, 3]), "same number"),
+    (lambda: trials.repeat(lambda s, seed: 0, ["a"], seeds=[]), "seeds"),
+    (lambda: trials.plot_spread(plt.gca(), [1, 2], [[1, 2]]), "runs must be"),
+])
+def test_bad_input_is_named(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+    plt.close("all")
