@@ -27,12 +27,21 @@ def causal_mask(T: int) -> np.ndarray:
     return np.tril(np.ones((T, T), dtype=bool))
 
 
-def softmax_rows(S: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Softmax over the last axis; masked-out entries get exactly zero weight."""
+def softmax_rows(S: np.ndarray, mask: np.ndarray | None = None, *, out=None) -> np.ndarray:
+    """Softmax over the last axis; masked-out entries get exactly zero weight.
+
+    out=S computes in place, overwriting the scores (no new array the size of S)."""
+    S = np.asarray(S, dtype=float)
+    if out is None:
+        out = S.copy()
+    elif out is not S:
+        np.copyto(out, S)
     if mask is not None:
-        S = np.where(mask, S, -np.inf)
-    e = np.exp(S - S.max(axis=-1, keepdims=True))  # exp(-inf) = 0 exactly
-    return e / e.sum(axis=-1, keepdims=True)
+        np.copyto(out, -np.inf, where=~np.asarray(mask, dtype=bool))
+    out -= out.max(axis=-1, keepdims=True)  # the largest becomes exp(0) = 1: nothing overflows
+    np.exp(out, out=out)  # exp(-inf) = 0 exactly
+    out /= out.sum(axis=-1, keepdims=True)
+    return out
 
 
 def attention(Q, K, V, mask=None):
@@ -44,7 +53,14 @@ def attention(Q, K, V, mask=None):
     T_q, T_k = Q.shape[-2], K.shape[-2]
     if mask is not None and np.shape(mask) != (T_q, T_k):
         raise ValueError(f"mask must have shape ({T_q}, {T_k}), got {np.shape(mask)}")
-    A = softmax_rows(Q @ np.swapaxes(K, -1, -2) / np.sqrt(Q.shape[-1]), mask)  # (..., T_q, T_k)
+    return _attend(Q, K, V, mask)
+
+
+def _attend(Q, K, V, mask=None):
+    """attention() without the checks: the scores are scaled and turned into weights in place."""
+    A = Q @ np.swapaxes(K, -1, -2)  # (..., T_q, dk) @ (..., dk, T_k) -> (..., T_q, T_k)
+    A *= 1 / np.sqrt(Q.shape[-1])
+    softmax_rows(A, mask, out=A)
     return A @ V, A  # (..., T_q, T_k) @ (..., T_k, dv) -> (..., T_q, dv)
 
 
@@ -63,8 +79,13 @@ def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None):
     d = X.shape[-1]
     if d % heads:
         raise ValueError(f"d_model = {d} is not divisible by heads = {heads}")
-    Q, K, V = (split_heads(X @ W, heads) for W in (Wq, Wk, Wv))  # each (B, h, T, dk)
-    O, A = attention(Q, K, V, mask)
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X must be finite, got NaN or inf")
+    T = X.shape[-2]
+    if mask is not None and np.shape(mask) != (T, T):
+        raise ValueError(f"mask must have shape ({T}, {T}), got {np.shape(mask)}")
+    Q, K, V = (split_heads(X @ W, heads) for W in (Wq, Wk, Wv))  # each (B, h, T, dk), views
+    O, A = _attend(Q, K, V, mask)  # every head at once: one batched matmul each way
     C = merge_heads(O)  # (B, T, d)
     return C @ Wo, (X, Q, K, V, A, C)
 

@@ -71,6 +71,8 @@ def conv2d(x, w, *, stride: int = 1, padding: str = "valid", method: str | None 
         raise ValueError(f"method must be 'direct', 'fft' or None, got {method!r}")
     if method == "fft":
         return _fft(x, w)[..., ::stride, ::stride]
+    if x.ndim == 2 or x.shape[-3] == 1:  # one channel: no sum over channels to hand to BLAS
+        return _shift_add(x, w, stride)
     windows = sliding_window_view(x, (kh, kw), axis=(-2, -1))[..., ::stride, ::stride, :, :]
     if x.ndim == 2:  # (H', W', kh, kw) . (kh, kw) -> (H', W')
         return np.tensordot(windows, w, axes=([2, 3], [0, 1]))
@@ -90,6 +92,24 @@ def choose_method(x_shape, w_shape, stride: int = 1) -> str:
     out = (H - kh + 1) * (W - kw + 1)
     fft_size = (H + kh) * (W + kw)
     return "fft" if 3 * fft_size * np.log2(fft_size) < out * kh * kw else "direct"
+
+
+def _shift_add(x: np.ndarray, w: np.ndarray, stride: int) -> np.ndarray:
+    """Direct correlation of one-channel images as kh·kw multiply-adds of whole shifted images:
+    a loop over the kernel's entries, never over pixels, with no window copies."""
+    kh, kw = w.shape[-2:]
+    Ho, Wo = (x.shape[-2] - kh) // stride + 1, (x.shape[-1] - kw) // stride + 1
+    if x.ndim == 2:
+        out = np.zeros((Ho, Wo))
+        weights = w
+    else:  # (..., 1, H, W) with (F, 1, kh, kw) -> (..., F, Ho, Wo)
+        out = np.zeros(x.shape[:-3] + (w.shape[0], Ho, Wo))
+        weights = w[:, 0, :, :, None, None]  # (F, kh, kw, 1, 1): broadcast over positions
+    for i in range(kh):
+        for j in range(kw):
+            shifted = x[..., i:i + stride * (Ho - 1) + 1:stride, j:j + stride * (Wo - 1) + 1:stride]
+            out += weights[..., i, j] * shifted if x.ndim == 2 else weights[:, i, j] * shifted
+    return out
 
 
 def _fft(x: np.ndarray, w: np.ndarray) -> np.ndarray:

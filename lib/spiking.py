@@ -38,26 +38,29 @@ class LIF:
 
 @dataclass(frozen=True)
 class Run:
-    """A simulation: V (neurons, steps + 1) in mV, or None if not recorded; spikes (neurons, steps)."""
+    """A simulation: V (neurons, steps + 1) in mV and spikes (neurons, steps), each None unless
+    recorded, and every neuron's spike count (neurons,)."""
 
     t: np.ndarray  # (steps + 1,) ms
     V: np.ndarray | None
-    spikes: np.ndarray  # spikes[:, k] is True if the neuron spiked during step k, ending at t[k + 1]
+    spikes: np.ndarray | None  # spikes[:, k]: the neuron spiked during step k, ending at t[k + 1]
     dt: float
+    counts: np.ndarray
 
     def rates(self) -> np.ndarray:
         """Mean firing rate of each neuron over the whole run, (neurons,) in Hz."""
-        return self.spikes.sum(axis=1) / (self.spikes.shape[1] * self.dt) * 1000.0
+        return self.counts / ((len(self.t) - 1) * self.dt) * 1000.0
 
     def steady_rates(self) -> np.ndarray:
         """1 / mean interspike interval of each neuron, (neurons,) in Hz; 0 with fewer than two spikes."""
-        count = self.spikes.sum(axis=1)
+        if self.spikes is None:
+            raise ValueError("steady_rates needs the spike times: simulate with record_spikes=True")
         steps = self.spikes.shape[1]
         first = np.argmax(self.spikes, axis=1)
         last = steps - 1 - np.argmax(self.spikes[:, ::-1], axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            rate = 1000.0 * (count - 1) / ((last - first) * self.dt)
-        return np.where(count >= 2, rate, 0.0)
+            rate = 1000.0 * (self.counts - 1) / ((last - first) * self.dt)
+        return np.where(self.counts >= 2, rate, 0.0)
 
 
 def rheobase(p: LIF = LIF()) -> float:
@@ -81,11 +84,14 @@ def firing_rate(I, p: LIF = LIF()) -> np.ndarray:
 
 
 def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
-             method: str = "exact", record_v: bool = True) -> Run:
+             method: str = "exact", record_v: bool = True, record_spikes: bool = True) -> Run:
     """Simulate LIF neurons driven by I (nA): shape (neurons,) held constant, or (neurons, steps).
 
     method "exact" advances each step with the exact solution for input held constant over the
     step, V∞ + (V - V∞) e^(-dt/tau); "euler" with forward Euler, V + dt (V∞ - V) / tau.
+    Spike counts are always kept; the voltage trace and the spike matrix, (neurons, steps)
+    each, only when asked for: without them a step is nine in-place operations on arrays of one
+    number per neuron.
     """
     if not (isinstance(dt, (int, float, np.floating)) and np.isfinite(dt) and dt > 0):
         raise ValueError(f"dt must be a finite number > 0 (ms), got {dt}")
@@ -107,28 +113,42 @@ def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
     if v0 is not None and np.shape(v0) not in ((), (n,)):
         raise ValueError(f"v0 must be a number or have shape ({n},), got {np.shape(v0)}")
     V = np.full(n, p.v_rest, dtype=float) if v0 is None else np.array(np.broadcast_to(v0, (n,)), dtype=float)
-    decay = np.exp(-dt / p.tau)
+    # Each step is V -> f V + (1 - f) V∞, with f = e^(-dt/tau) for the exact update and its
+    # first two Taylor terms, 1 - dt/tau, for forward Euler. Every step works in place on
+    # arrays of one number per neuron, and a record is written a row per step, (steps, n).
+    f = np.exp(-dt / p.tau) if method == "exact" else 1 - dt / p.tau
+    constant = I.strides[1] == 0  # a current held constant: (1 - f) V∞ once for all steps
+    drive = (1 - f) * (p.v_rest + p.R * I[:, 0])
+    rows = None if constant else np.ascontiguousarray(I.T) * ((1 - f) * p.R)  # (steps, n)
     ref_steps = int(round(p.t_ref / dt))
-    refractory = np.zeros(n, dtype=int)  # steps left to hold at v_reset
-    spikes = np.zeros((n, steps), dtype=bool)
-    trace = np.empty((n, steps + 1)) if record_v else None
+    # the narrowest integers that hold the numbers: bool arithmetic on them casts least
+    refractory = np.zeros(n, dtype=np.min_scalar_type(-ref_steps - 1))  # steps left at v_reset
+    held, fired = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    counts = np.zeros(n, dtype=np.int32 if steps < 2**31 else np.int64)
+    spikes = np.zeros((steps, n), dtype=bool) if record_spikes else None
+    trace = np.empty((steps + 1, n)) if record_v else None
     if record_v:
-        trace[:, 0] = V
+        trace[0] = V
     for k in range(steps):
-        v_inf = p.v_rest + p.R * I[:, k]
-        if method == "exact":
-            new = v_inf + (V - v_inf) * decay
-        else:
-            new = V + dt * (v_inf - V) / p.tau
-        V = np.where(refractory > 0, p.v_reset, new)
-        refractory = np.maximum(refractory - 1, 0)
-        fired = V >= p.v_th
-        spikes[:, k] = fired
-        V = np.where(fired, p.v_reset, V)
-        refractory = np.where(fired, ref_steps, refractory)
+        if not constant:
+            np.add(rows[k], (1 - f) * p.v_rest, out=drive)
+        V *= f
+        V += drive
+        if ref_steps:
+            np.greater(refractory, 0, out=held)
+            np.copyto(V, p.v_reset, where=held)
+            refractory -= held
+        np.greater_equal(V, p.v_th, out=fired)
+        np.copyto(V, p.v_reset, where=fired)
+        if ref_steps:
+            np.copyto(refractory, ref_steps, where=fired)
+        counts += fired
+        if record_spikes:
+            spikes[k] = fired
         if record_v:
-            trace[:, k + 1] = V
-    return Run(np.arange(steps + 1) * dt, trace, spikes, dt)
+            trace[k + 1] = V
+    return Run(np.arange(steps + 1) * dt, None if trace is None else trace.T,
+               None if spikes is None else spikes.T, dt, counts)
 
 
 def poisson_spikes(rates, steps: int, dt: float, rng: np.random.Generator) -> np.ndarray:

@@ -139,3 +139,35 @@ def test_the_tiny_model_learns_to_reverse():
 def test_bad_input_is_refused_clearly(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_all_heads_at_once_equal_one_head_at_a_time(causal):
+    """The vectorised path against the plain one: a loop over heads, each with its own slice."""
+    rng = np.random.default_rng(21)
+    B, T, d, heads = 3, 7, 12, 4
+    X = rng.normal(size=(B, T, d))
+    Wq, Wk, Wv, Wo = (rng.normal(0, d**-0.5, (d, d)) for _ in range(4))
+    mask = causal_mask(T) if causal else None
+    dk = d // heads
+    outs = []
+    for h in range(heads):
+        cols = slice(h * dk, (h + 1) * dk)
+        S = (X @ Wq[:, cols]) @ (X @ Wk[:, cols]).swapaxes(-1, -2) / np.sqrt(dk)
+        if causal:
+            S = np.where(mask, S, -np.inf)
+        A = np.exp(S - S.max(-1, keepdims=True))
+        outs.append(A / A.sum(-1, keepdims=True) @ (X @ Wv[:, cols]))
+    expected = np.concatenate(outs, axis=-1) @ Wo
+    assert np.allclose(mha_forward(X, Wq, Wk, Wv, Wo, heads, mask)[0], expected)
+
+
+def test_softmax_in_place_equals_a_fresh_softmax():
+    from lib.attention import softmax_rows
+    rng = np.random.default_rng(22)
+    S, mask = rng.normal(size=(2, 5, 5)) * 30, causal_mask(5)
+    fresh = softmax_rows(S, mask)
+    scratch = S.copy()
+    assert softmax_rows(scratch, mask, out=scratch) is scratch
+    assert np.array_equal(scratch, fresh) and not np.array_equal(S, fresh)  # S itself untouched
+    assert np.allclose(fresh.sum(-1), 1) and np.all(fresh[..., ~mask] == 0)

@@ -117,3 +117,16 @@ def test_max_pool_backward_equals_finite_differences():
 def test_bad_input_is_refused_clearly(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_one_channel_batches_by_shifted_sums_equal_scipy(stride):
+    rng = np.random.default_rng(5)
+    x, w = rng.normal(size=(3, 1, 11, 9)), rng.normal(size=(4, 1, 3, 2))
+    out = conv2d(x, w, stride=stride, padding="same")
+    assert out.shape[:2] == (3, 4)
+    for n in range(3):
+        for f in range(4):
+            ref = correlate2d(x[n, 0], w[f, 0], "same")[::stride, ::stride]
+            assert np.allclose(out[n, f], ref)
+    assert np.allclose(conv2d(x[1], w, stride=stride, padding="same"), out[1])

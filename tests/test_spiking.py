@@ -129,3 +129,40 @@ def test_synaptic_current_by_hand():
 def test_bad_input_is_refused_clearly(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def plain_lif(I, dt, p, method):
+    """The plain path: a fresh array each step, as the model is written down."""
+    n, steps = I.shape
+    V, refractory = np.full(n, p.v_rest), np.zeros(n, dtype=int)
+    decay, ref_steps = np.exp(-dt / p.tau), int(round(p.t_ref / dt))
+    trace, spikes = [V], []
+    for k in range(steps):
+        v_inf = p.v_rest + p.R * I[:, k]
+        new = v_inf + (V - v_inf) * decay if method == "exact" else V + dt * (v_inf - V) / p.tau
+        V = np.where(refractory > 0, p.v_reset, new)
+        refractory = np.maximum(refractory - 1, 0)
+        fired = V >= p.v_th
+        V = np.where(fired, p.v_reset, V)
+        refractory = np.where(fired, ref_steps, refractory)
+        trace.append(V)
+        spikes.append(fired)
+    return np.array(trace).T, np.array(spikes).T
+
+
+@pytest.mark.parametrize("method", ["exact", "euler"])
+@pytest.mark.parametrize("t_ref, constant", [(2.0, True), (2.0, False), (0.0, False), (30.0, True)])
+def test_the_fast_path_equals_the_plain_path(method, t_ref, constant):
+    rng = np.random.default_rng(int(t_ref) + constant)
+    p, dt, steps = LIF(t_ref=t_ref), 0.1, 400
+    I = rng.uniform(0, 40, 50)
+    I = np.broadcast_to(I[:, None], (50, steps)) if constant else I[:, None] + rng.normal(0, 8, (50, steps))
+    V, spikes = plain_lif(np.asarray(I), dt, p, method)
+    full = simulate(I if not constant else I[:, 0], dt=dt, steps=steps, p=p, method=method)
+    assert np.allclose(full.V, V, atol=1e-9) and np.array_equal(full.spikes, spikes)
+    counts = simulate(I if not constant else I[:, 0], dt=dt, steps=steps, p=p, method=method,
+                      record_v=False, record_spikes=False)
+    assert counts.V is None and counts.spikes is None
+    assert np.array_equal(counts.counts, spikes.sum(axis=1)) and np.allclose(counts.rates(), full.rates())
+    with pytest.raises(ValueError, match="record_spikes"):
+        counts.steady_rates()
