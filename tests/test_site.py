@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import nbformat
@@ -22,25 +23,28 @@ import yaml
 from lib.book import freeze, render, site
 from lib.book.run import ROOT, book_chapters
 from browser import Visit, browser, needs_chromium, serve
+from shared import once
 
 QUARTO = shutil.which("quarto")
-pytestmark = [
-    pytest.mark.skipif(QUARTO is None, reason="quarto is not on PATH: build it with "
-                       "../shared/quarto/build.sh (DEVELOPERS.md) to run the site tests"),
-    pytest.mark.xdist_group("site"),  # one worker renders once for every test here
-]
+pytestmark = pytest.mark.skipif(QUARTO is None, reason="quarto is not on PATH: build it with "
+                                "../shared/quarto/build.sh (DEVELOPERS.md) to run the site tests")
 WINDOW = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
 def renders(tmp_path_factory):
-    """Two renders of a clean copy of this checkout, run at once: (project dir, log) each."""
-    books = [render.copy_checkout(tmp_path_factory.mktemp(name)) for name in ("first", "second")]
-    started = [render.start(book, quarto=QUARTO) for book in books]
-    done = [render.finish(process) for process in started]
-    for book, result in zip(books, done):
-        assert result.returncode == 0, f"quarto render failed in {book}:\n{result.log[-4000:]}"
-    return [(book, result.log) for book, result in zip(books, done)]
+    """Two renders of a clean copy of this checkout, run at once: (project dir, log) each.
+    Done once per session, whichever test worker gets here first."""
+    def both(folder):
+        books = [render.copy_checkout(folder / name) for name in ("first", "second")]
+        started = [render.start(book, quarto=QUARTO) for book in books]
+        done = [render.finish(process) for process in started]
+        return [(str(book), r.returncode, r.log) for book, r in zip(books, done)]
+
+    results = once(tmp_path_factory, "renders", both)
+    for book, code, log in results:
+        assert code == 0, f"quarto render failed in {book}:\n{log[-4000:]}"
+    return [(Path(book), log) for book, _, log in results]
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +148,43 @@ def test_pages_in_a_browser_load_only_local_files_and_fit_the_column(book):
         context.close()
 
 
+@needs_chromium
+def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
+    """Each chapter's explorable, on the rendered page: moving its first control (by keyboard)
+    redraws the canvas and the readout, with no console error, and a phone-wide window (375
+    pixels) needs no sideways scrolling; in the dark theme the canvas draws again."""
+    pages = [p for p in site.pages(book) if 'class="explorable"' in p.read_text()]
+    assert len(pages) >= 9
+    with serve(book) as base, browser() as b:
+        for width in (1280, 375):
+            context = b.new_context(viewport={"width": width, "height": 900})
+            for path in pages:
+                page = context.new_page()
+                visit = Visit(page, base + str(path.relative_to(book)))
+                name = path.relative_to(book)
+                control = page.locator("figure.explorable input, figure.explorable select").first
+                canvas = lambda: page.evaluate("() => document.querySelector('figure.explorable canvas').toDataURL()")
+                readout = lambda: page.inner_text("figure.explorable .explorable-readout")
+                before = canvas(), readout()
+                control.focus()
+                for _ in range(3):
+                    page.keyboard.press("ArrowRight" if control.evaluate("e => e.tagName") == "INPUT" else "ArrowDown")
+                page.wait_for_timeout(300)
+                assert canvas() != before[0] and readout() != before[1], f"{name} at {width} px"
+                assert visit.errors == [], f"{name}: {visit.errors}"
+                wide = page.evaluate("() => document.documentElement.scrollWidth")
+                assert wide <= width + 1, f"{name} is {wide} px wide in a {width}-pixel window"
+                if width == 1280:  # the dark theme: the canvas draws again in the page's colours
+                    light = canvas()
+                    assert page.evaluate("() => typeof window.quartoToggleColorScheme === 'function'")
+                    page.evaluate("() => window.quartoToggleColorScheme()")
+                    page.wait_for_timeout(400)
+                    assert canvas() != light, f"{name}: the canvas did not redraw in the dark theme"
+                    assert visit.errors == [], f"{name}: {visit.errors}"
+                page.close()
+            context.close()
+
+
 def executed(log: str) -> set[str]:
     """The chapters a render executed: in the render itself, by Quarto's own announcement, or
     in the workers the pre-render step started, by the line that names them."""
@@ -155,35 +196,39 @@ def executed(log: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def rerenders(renders, tmp_path_factory):
-    """A copy of the first render, rendered again: untouched, then after edits, in turn."""
-    book = tmp_path_factory.mktemp("warm") / "book"
-    shutil.copytree(renders[0][0], book, symlinks=True)
-    runs = {"nothing changed": render.render(book, quarto=QUARTO)}
-    for name, path in (("lib/conv.py", "lib/conv.py"), ("lib/style.py", "lib/style.py"),
-                       ("_setup.qmd", "_setup.qmd")):
-        with open(book / path, "a") as f:
-            f.write("\n# an edit\n" if path.endswith(".py") else "\n<!-- an edit -->\n")
-        runs[name] = render.render(book, quarto=QUARTO)
-    for name, r in runs.items():
-        assert r.returncode == 0, f"{name}:\n{r.log[-3000:]}"
-    return runs
+    """A copy of the first render, rendered again: untouched, then after edits, in turn;
+    {what changed: (exit code, log, seconds)}, once per session."""
+    def again(folder):
+        book = folder / "book"
+        shutil.copytree(renders[0][0], book, symlinks=True)
+        runs = {"nothing changed": render.render(book, quarto=QUARTO)}
+        for path in ("lib/conv.py", "lib/style.py", "_setup.qmd"):
+            with open(book / path, "a") as f:
+                f.write("\n# an edit\n" if path.endswith(".py") else "\n<!-- an edit -->\n")
+            runs[path] = render.render(book, quarto=QUARTO)
+        return {name: (r.returncode, r.log, r.seconds) for name, r in runs.items()}
+
+    runs = once(tmp_path_factory, "rerenders", again)
+    for name, (code, log, _) in runs.items():
+        assert code == 0, f"{name}:\n{log[-3000:]}"
+    return {name: log for name, (_, log, _) in runs.items()}
 
 
 def test_a_render_with_nothing_changed_executes_nothing(rerenders):
-    assert executed(rerenders["nothing changed"].log) == set()
+    assert executed(rerenders["nothing changed"]) == set()
 
 
 def test_an_edit_to_a_lib_module_reexecutes_exactly_the_chapters_that_import_it(rerenders):
     users = {c.stem for c in book_chapters(ROOT)
              if "lib/conv.py" in {str(p.relative_to(ROOT)) for p in freeze.dependencies(c, ROOT)}}
     assert users == {"conv", "deep"}  # conv directly, deep through lib/sparse.py
-    assert executed(rerenders["lib/conv.py"].log) == users
+    assert executed(rerenders["lib/conv.py"]) == users
 
 
 def test_an_edit_to_the_style_or_the_shared_setup_reexecutes_every_chapter(rerenders):
     every = {c.stem for c in book_chapters(ROOT)}
-    assert executed(rerenders["lib/style.py"].log) == every
-    assert executed(rerenders["_setup.qmd"].log) == every
+    assert executed(rerenders["lib/style.py"]) == every
+    assert executed(rerenders["_setup.qmd"]) == every
 
 
 def test_each_page_links_its_notebook_and_the_notebooks_rerun_in_a_clone(book, tmp_path):

@@ -1,0 +1,156 @@
+// What every explorable of the book shares: its data, its controls, a canvas that keeps its
+// shape at any width and redraws for the dark theme, and a few colour maps. Plain JavaScript,
+// no library, nothing loaded from outside the site.
+
+/** The explorable's figure, its data (from the chapter's Python) and its controls by id. */
+export function setup(name) {
+  const root = document.getElementById(`explore-${name}`);
+  const data = JSON.parse(root.querySelector("script.explorable-data").textContent);
+  const controls = {};
+  for (const input of root.querySelectorAll("input, select")) {
+    controls[input.id.replace(`explore-${name}-`, "")] = input;
+  }
+  return { root, data, controls, canvas: root.querySelector("canvas") };
+}
+
+/** The current value of a control, as a number unless it is a choice. */
+export function value(input) {
+  return input.tagName === "SELECT" ? input.value : Number(input.value);
+}
+
+/** Show a control's value beside it. */
+export function show(input, text) {
+  const out = input.closest(".explorable").querySelector(`output[for="${input.id}"]`);
+  if (out) out.textContent = text;
+}
+
+/** Call draw() now, whenever a control moves, the canvas is resized, or the theme changes.
+ *  Controls named in `slow` redraw when let go (or stepped with a key), not while dragged:
+ *  for recomputations too long to repeat at every pixel of a drag. */
+export function live(ex, draw, { slow = [] } = {}) {
+  const redraw = () => {
+    const ctx = fit(ex.canvas);
+    draw(ctx, ex.canvas.clientWidth, ex.canvas.clientHeight);
+  };
+  for (const [name, input] of Object.entries(ex.controls)) {
+    input.addEventListener(slow.includes(name) ? "change" : "input", redraw);
+  }
+  new ResizeObserver(redraw).observe(ex.canvas);
+  new MutationObserver(redraw).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+  redraw();
+  return redraw;
+}
+
+/** Size the canvas's pixels to its box on screen (sharp on any display); a context in CSS px. */
+export function fit(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth, h = canvas.clientHeight;
+  if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return ctx;
+}
+
+/** Text and line colour of the page (dark or light theme). */
+export function ink(canvas) {
+  return getComputedStyle(canvas).color;
+}
+
+// Okabe & Ito's colour-blind-safe palette, as in lib/style.py.
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+export const TEN_CLASSES = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+                            "#DDCC77", "#CC6677", "#882255", "#AA4499", "#BBBBBB"];
+
+// viridis and RdBu_r at a few stops, interpolated: the book's field and signed colour maps.
+const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const RDBU = [[5, 48, 97], [67, 147, 195], [247, 247, 247], [214, 96, 77], [103, 0, 31]];
+
+function ramp(stops, t) {
+  t = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(t)), f = t - i;
+  return stops[i].map((a, k) => Math.round(a + f * (stops[i + 1][k] - a)));
+}
+
+/** viridis(t) for t in [0, 1], as [r, g, b]. */
+export const viridis = (t) => ramp(VIRIDIS, t);
+/** RdBu_r for v in [-1, 1] (blue negative, red positive), as [r, g, b]. */
+export const rdbu = (v) => ramp(RDBU, (v + 1) / 2);
+
+/** Paint a field (rows x cols, row 0 at the bottom) into the box (x, y, w, h) with colour(v). */
+export function paint(ctx, field, rows, cols, colour, x, y, w, h) {
+  const image = new ImageData(cols, rows);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const [R, G, B] = colour(field[r * cols + c]);
+      const k = 4 * ((rows - 1 - r) * cols + c);  // row 0 drawn at the bottom, as origin="lower"
+      image.data[k] = R; image.data[k + 1] = G; image.data[k + 2] = B; image.data[k + 3] = 255;
+    }
+  }
+  const off = new OffscreenCanvas(cols, rows);
+  off.getContext("2d").putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = false;  // pixels stay pixels, as in the book's figures
+  ctx.drawImage(off, x, y, w, h);
+}
+
+/** A polyline of (xs, ys) in data coordinates, mapped by the box's scales. */
+export function line(ctx, xs, ys, sx, sy, colour, width = 2) {
+  ctx.beginPath();
+  for (let i = 0; i < xs.length; i++) {
+    const X = sx(xs[i]), Y = sy(ys[i]);
+    if (i === 0) ctx.moveTo(X, Y); else ctx.lineTo(X, Y);
+  }
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.stroke();
+}
+
+/** A linear scale from [d0, d1] to [r0, r1]. */
+export function scale(d0, d1, r0, r1) {
+  return (v) => r0 + ((v - d0) / (d1 - d0)) * (r1 - r0);
+}
+
+/** Axes: a frame, ticks with labels, and axis titles, in the page's ink. */
+export function axes(ctx, box, xlim, ylim, { xticks = [], yticks = [], xlabel = "", ylabel = "", colour }) {
+  const [x, y, w, h] = box;
+  const sx = scale(xlim[0], xlim[1], x, x + w), sy = scale(ylim[0], ylim[1], y + h, y);
+  ctx.strokeStyle = colour; ctx.fillStyle = colour; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x, y + h); ctx.lineTo(x + w, y + h); ctx.stroke();
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.textAlign = "center"; ctx.textBaseline = "top";
+  for (const t of xticks) { ctx.fillText(String(t), sx(t), y + h + 4); }
+  ctx.textAlign = "right"; ctx.textBaseline = "middle";
+  for (const t of yticks) { ctx.fillText(String(t), x - 4, sy(t)); }
+  ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+  if (xlabel) ctx.fillText(xlabel, x + w / 2, y + h + 32);
+  if (ylabel) {
+    ctx.save(); ctx.translate(x - 36, y + h / 2); ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "middle"; ctx.fillText(ylabel, 0, 0); ctx.restore();
+  }
+  return { sx, sy };
+}
+
+/** Draw inside box (x, y, w, h) only: what spills over is cut off. */
+export function clipped(ctx, box, draw) {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(...box);
+  ctx.clip();
+  draw();
+  ctx.restore();
+}
+
+/** A small seeded random number generator (mulberry32): the same masks for the same seed. */
+export function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,49 @@
+// Attention over the sentence: pick a word, a layer and a head; the attention weights of that
+// word are computed again, live, from the trained model's queries and keys, as lib/attention.py:
+// softmax(q k^T / sqrt(dk)) over the words up to it (the causal mask).
+import { ink, live, PALETTE, setup, value, viridis } from "./common.js";
+
+/** Attention weights of query row t over the keys (T x dk), causal: positions after t get 0. */
+export function weights(Q, K, t) {
+  const dk = Q[0].length, T = K.length;
+  const s = K.map((k, j) => (j <= t ? k.reduce((acc, kj, i) => acc + Q[t][i] * kj, 0) / Math.sqrt(dk) : -Infinity));
+  const top = Math.max(...s), e = s.map((v) => Math.exp(v - top)), total = e.reduce((a, b) => a + b);
+  return e.map((v) => v / total);
+}
+
+const ex = document.getElementById("explore-transformers") ? setup("transformers") : null;
+if (ex) {
+  const { words, Q, K } = ex.data;  // Q, K: [layer][head][position][feature]
+  live(ex, (ctx, w, h) => {
+    const t = Number(value(ex.controls.word)), l = Number(value(ex.controls.layer)), hd = Number(value(ex.controls.head));
+    const a = weights(Q[l][hd], K[l][hd], t), colour = ink(ex.canvas), T = words.length;
+    // left: the whole 6 x 6 pattern of this head, the chosen row framed
+    const cell = Math.min((w * 0.4) / T, (h - 40) / T), x0 = 70, y0 = 10;
+    ctx.font = "12px system-ui, sans-serif"; ctx.fillStyle = colour;
+    for (let r = 0; r < T; r++) {
+      const row = weights(Q[l][hd], K[l][hd], r);
+      for (let c = 0; c < T; c++) {
+        if (c > r) { ctx.fillStyle = "rgba(127,127,127,0.25)"; }
+        else { const [R, G, B] = viridis(row[c]); ctx.fillStyle = `rgb(${R},${G},${B})`; }
+        ctx.fillRect(x0 + c * cell, y0 + r * cell, cell - 1, cell - 1);
+      }
+      ctx.fillStyle = colour; ctx.textAlign = "right"; ctx.textBaseline = "middle";
+      ctx.fillText(words[r], x0 - 6, y0 + (r + 0.5) * cell);
+    }
+    ctx.strokeStyle = PALETTE[3]; ctx.lineWidth = 2; ctx.strokeRect(x0 - 1, y0 + t * cell - 1, T * cell + 1, cell + 1);
+    // right: the chosen word's weights as bars over the words
+    const bx = x0 + T * cell + 40, bw = w - bx - 10, bar = bw / T, base = y0 + T * cell;
+    a.forEach((v, j) => {
+      ctx.fillStyle = j <= t ? PALETTE[0] : "rgba(127,127,127,0.3)";
+      ctx.fillRect(bx + j * bar + 3, base - v * (T * cell - 20), bar - 6, v * (T * cell - 20));
+      ctx.fillStyle = colour; ctx.textAlign = "center"; ctx.textBaseline = "top";
+      ctx.fillText(words[j], bx + (j + 0.5) * bar, base + 4);
+      ctx.textBaseline = "bottom";
+      if (j <= t) ctx.fillText(v.toFixed(2), bx + (j + 0.5) * bar, base - v * (T * cell - 20) - 2);
+    });
+    const best = a.indexOf(Math.max(...a));
+    ex.root.querySelector(".explorable-readout").textContent =
+      `Layer ${l + 1}, head ${hd + 1}: "${words[t]}" attends most to "${words[best]}" ` +
+      `(${(100 * a[best]).toFixed(0)} %); weights ${a.slice(0, t + 1).map((v) => v.toFixed(3)).join(", ")}.`;
+  });
+}

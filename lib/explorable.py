@@ -1,0 +1,111 @@
+"""Explorables: a control the reader moves, in the browser, with no kernel and no network.
+
+    explorable("spiking", data={...}, controls=[Slider("current", "Input current (nA)", 0, 60,
+               0.5, 20)], alt="...", try_this="Slide the current past 15 nA.")
+
+The chapter computes the data with `lib` and hands it over as JSON; a plain JavaScript module,
+`assets/explore/<name>.js`, draws it and recomputes live what the controls change. Controls
+are the browser's own inputs (a range input moves with arrow keys and with a finger). The page
+gets all of it as Markdown holding raw HTML, never as an HTML output (which would make Quarto
+load jquery and requirejs from a CDN); in the PDF a line says the web version has it.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+SCRIPTS = "../assets/explore"  # from a page in chapters/ to the modules
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A range input: id, label, min, max, step and starting value."""
+
+    id: str
+    label: str
+    min: float
+    max: float
+    step: float
+    value: float
+
+    def html(self, name: str) -> str:
+        i = f"explore-{name}-{self.id}"
+        return (f'<label for="{i}">{html.escape(self.label)}</label>'
+                f'<input type="range" id="{i}" min="{self.min:g}" max="{self.max:g}" '
+                f'step="{self.step:g}" value="{self.value:g}">'
+                f'<output for="{i}">{self.value:g}</output>')
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A select: id, label, options as (value, text) pairs, and the chosen value."""
+
+    id: str
+    label: str
+    options: tuple
+    value: str
+
+    def html(self, name: str) -> str:
+        i = f"explore-{name}-{self.id}"
+        options = "".join(f'<option value="{html.escape(str(v))}"'
+                          f'{" selected" if str(v) == str(self.value) else ""}>{html.escape(str(t))}</option>'
+                          for v, t in self.options)
+        return f'<label for="{i}">{html.escape(self.label)}</label><select id="{i}">{options}</select>'
+
+
+def _plain(value):
+    """JSON-ready: arrays as (nested) lists of Python numbers, which round-trip exactly."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, caption: str,
+             aspect: float = 0.5) -> str:
+    """The explorable as Markdown: raw HTML on the web page, a line in the PDF."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+        raise ValueError(f"name must be lowercase letters, digits and hyphens, got {name!r}")
+    for text, what in ((alt, "alt"), (try_this, "try_this"), (caption, "caption")):
+        if not str(text).strip():
+            raise ValueError(f"{what} must not be empty: a reader needs it")
+    if not 0.1 <= aspect <= 3:
+        raise ValueError(f"aspect (height / width) must be between 0.1 and 3, got {aspect}")
+    payload = json.dumps(_plain(data), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    fields = "".join(f'<div class="explorable-field">{c.html(name)}</div>' for c in controls)
+    return "\n".join([
+        '::: {.content-visible when-format="html"}',
+        "```{=html}",
+        f'<figure class="explorable" id="explore-{name}">',
+        f'<p class="explorable-try">{html.escape(try_this)}</p>',
+        f'<div class="explorable-controls">{fields}</div>',
+        f'<canvas class="explorable-canvas" style="aspect-ratio: {1 / aspect:.4g}" role="img" '
+        f'aria-label="{html.escape(alt, quote=True)}"></canvas>',
+        '<p class="explorable-readout" aria-live="polite"></p>',
+        f"<figcaption>{html.escape(caption)}</figcaption>",
+        '<noscript><p>This explorable needs JavaScript, which runs in your browser only.</p></noscript>',
+        f'<script type="application/json" class="explorable-data">{payload}</script>',
+        "</figure>",
+        f'<script type="module" src="{SCRIPTS}/{name}.js"></script>',
+        "```",
+        ":::",
+        '::: {.content-hidden when-format="html"}',
+        f"*The web version of this chapter has an explorable here: {caption}*",
+        ":::",
+    ])
+
+
+def explorable(name: str, **kwargs):
+    """The explorable for display in a notebook cell, as Markdown (see `markdown`)."""
+    from IPython.display import Markdown
+
+    return Markdown(markdown(name, **kwargs))

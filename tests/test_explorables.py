@@ -1,0 +1,305 @@
+"""The explorables' JavaScript in a real browser: what it recomputes agrees with lib, and moving a
+control redraws without an error, at a desktop width and a phone's. The pages are written here,
+from the same Markdown the chapters emit, so these tests need chromium but not Quarto."""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import asdict
+
+import numpy as np
+import pytest
+
+from browser import Visit, browser, needs_chromium, serve
+from lib.book.run import ROOT
+from lib.explorable import Choice, Slider, markdown
+
+pytestmark = needs_chromium
+
+
+def raw_html(md: str) -> str:
+    """The HTML block of an explorable's Markdown, as the web page gets it."""
+    return re.search(r"```\{=html\}\n(.*?)\n```", md, re.S)[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A tiny site: the book's explorable modules, and pages written by the tests."""
+    root = tmp_path_factory.mktemp("site")
+    shutil.copytree(ROOT / "assets" / "explore", root / "assets" / "explore")
+    (root / "chapters").mkdir()
+    with serve(root) as base, browser() as b:
+        yield root, base, b
+
+
+def open_page(site, md: str, width: int = 900):
+    """Write a page holding the explorable, open it at `width` pixels; a Visit."""
+    root, base, b = site
+    name = re.search(r'id="explore-([a-z0-9-]+)"', md)[1]
+    (root / "chapters" / f"{name}.html").write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><meta name='viewport' "
+        f"content='width=device-width'></head><body style='margin:8px'>{raw_html(md)}</body></html>")
+    page = b.new_page(viewport={"width": width, "height": 900})
+    return Visit(page, f"{base}chapters/{name}.html")
+
+
+def module(visit: Visit, name: str, call: str):
+    """Evaluate `call` with the explorable's module bound to m."""
+    return visit.page.evaluate(f"async () => {{ const m = await import('/assets/explore/{name}.js'); return {call}; }}")
+
+
+def canvas(visit: Visit) -> str:
+    return visit.page.evaluate("() => document.querySelector('canvas.explorable-canvas').toDataURL()")
+
+
+def move(visit: Visit, control: str, presses: int = 5, key: str = "ArrowRight"):
+    """Move a control with the keyboard, as a reader without a mouse would."""
+    visit.page.focus(f"#{control}")
+    for _ in range(presses):
+        visit.page.keyboard.press(key)
+    visit.page.wait_for_timeout(50)
+
+
+def check_interaction(site, md: str, control: str, key: str = "ArrowRight"):
+    """The control moves the drawing and the readout, with no error, at 900 and 375 pixels."""
+    for width in (900, 375):
+        visit = open_page(site, md, width)
+        before = canvas(visit), visit.page.inner_text(".explorable-readout")
+        move(visit, control, key=key)
+        after = canvas(visit), visit.page.inner_text(".explorable-readout")
+        assert before[0] != after[0], "moving the control did not redraw"
+        assert visit.errors == [], visit.errors
+        overflow = visit.page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= width, f"the page is {overflow} px wide at a {width}-pixel window"
+        label = visit.page.evaluate(f"() => document.querySelector('label[for=\"{control}\"]').textContent")
+        assert label.strip(), "the control has no label"
+        visit.page.close()
+    return before[1], after[1]
+
+
+# --- the spiking neuron -------------------------------------------------------------------------
+
+def spiking_md():
+    from lib.spiking import LIF, firing_rate
+
+    curve = np.linspace(0, 60, 241)
+    return markdown("spiking", data={"p": asdict(LIF()), "dt": 0.01, "steps": 10_000, "currents": curve,
+                                     "rates": firing_rate(curve, LIF())},
+                    controls=[Slider("current", "Input current", 0, 60, 0.5, 20)],
+                    alt="A trace and a curve.", try_this="Slide it.", caption="A LIF neuron.")
+
+
+def test_spiking_recomputes_what_lib_computes(site):
+    from lib.spiking import LIF, firing_rate, simulate
+
+    visit = open_page(site, spiking_md())
+    p = asdict(LIF())
+    for I in (12.0, 20.0, 37.5):
+        js = module(visit, "spiking", f"Array.from(m.simulate({I}, {p!r}.valueOf(), 0.01, 2000).V)".replace("'", '"'))
+        lib = simulate([I], dt=0.01, steps=2000, p=LIF()).V[0]
+        assert np.allclose(js, lib, rtol=0, atol=1e-9)
+        rate = module(visit, "spiking", f"m.firingRate({I}, {p!r})".replace("'", '"'))
+        assert rate == pytest.approx(float(firing_rate(I, LIF())), abs=1e-9)
+    visit.page.close()
+
+
+def test_spiking_control_redraws(site):
+    before, after = check_interaction(site, spiking_md(), "explore-spiking-current")
+    assert "spikes" in after and before != after
+
+
+def js(value) -> str:
+    """A Python value as a JavaScript literal (JSON)."""
+    import json
+    return json.dumps(value.tolist() if isinstance(value, np.ndarray) else value)
+
+
+def quick(name, data, controls):
+    return markdown(name, data=data, controls=controls, alt="An explorable.", try_this="Move it.",
+                    caption="A test of the explorable.")
+
+
+# --- the perceptron -----------------------------------------------------------------------------
+
+def perceptron_md(net, X, y):
+    (W1, W2), (b1, b2) = net.W, net.b
+    weights = {"w11": W1[0, 0], "w21": W1[1, 0], "w12": W1[0, 1], "w22": W1[1, 1], "b1": b1[0],
+               "b2": b1[1], "v1": W2[0, 0], "v2": W2[1, 0], "c": b2[0]}
+    return quick("perceptron", {"X": X, "y": y},
+                 [Slider(k, k, -10, 10, 0.1, round(float(v), 1)) for k, v in weights.items()])
+
+
+def test_perceptron_forward_pass_equals_lib(site):
+    from lib import mlp
+    from lib.perceptron import gate
+    from lib.plots import grid
+
+    net = mlp.init_mlp((2, 2, 1), np.random.default_rng(3), scale=4.0)
+    X, y = gate("xor")
+    visit = open_page(site, perceptron_md(net, X, y))
+    (W1, W2), (b1, b2) = net.W, net.b
+    arg = js({"W1": W1.tolist(), "b1": b1.tolist(), "W2": W2[:, 0].tolist(), "b2": float(b2[0])})
+    surface = module(visit, "perceptron", f"Array.from(m.surface({arg}, -0.5, 1.5, 11))")
+    assert np.allclose(surface, mlp.predict(net, grid((-0.5, 1.5, -0.5, 1.5), 11)), rtol=0, atol=1e-12)
+    visit.page.close()
+    check_interaction(site, perceptron_md(net, X, y), "explore-perceptron-b1")
+
+
+# --- e ------------------------------------------------------------------------------------------
+
+def test_fourier_partial_sums_and_overshoot_equal_lib(site):
+    from lib.fourier import gibbs_overshoot, partial_sum
+
+    md = quick("e", {"limit": 1.1789797}, [Slider("terms", "Terms", 1, 150, 1, 5)])
+    visit = open_page(site, md)
+    t = np.linspace(-3, 3, 61)
+    for n in (1, 7, 40):
+        got = module(visit, "e", f"{js(t)}.map((s) => m.partialSum(s, {n}))")
+        assert np.allclose(got, partial_sum(t, n), rtol=0, atol=1e-12)
+        assert module(visit, "e", f"m.gibbsOvershoot({n})") == pytest.approx(gibbs_overshoot(n), abs=1e-12)
+    visit.page.close()
+    before, after = check_interaction(site, md, "explore-e-terms")
+    assert before.startswith("5 terms") and after.startswith("10 terms")
+
+
+# --- convolution --------------------------------------------------------------------------------
+
+def test_feature_map_equals_lib_conv2d(site):
+    import base64
+
+    from lib.conv import conv2d
+
+    rng = np.random.default_rng(4)
+    grey = rng.integers(0, 256, (20, 20), dtype=np.uint8)
+    kernels = {"a": rng.normal(size=(3, 3)), "b": np.eye(3)}
+    md = quick("conv", {"side": 20, "kernels": kernels, "photo": base64.b64encode(grey.tobytes()).decode()},
+               [Choice("kernel", "Kernel", (("a", "a"), ("b", "b")), "a")])
+    visit = open_page(site, md)
+    x = grey / 255
+    decoded = module(visit, "conv", f"Array.from(m.decode({js(base64.b64encode(grey.tobytes()).decode())}))")
+    assert np.array_equal(decoded, x.ravel())
+    got = module(visit, "conv", f"Array.from(m.conv2d(m.decode({js(base64.b64encode(grey.tobytes()).decode())}), "
+                                f"20, 20, {js(kernels['a'])}))")
+    assert np.allclose(got, conv2d(x, kernels["a"]).ravel(), rtol=0, atol=1e-12)
+    visit.page.close()
+    check_interaction(site, md, "explore-conv-kernel", key="ArrowDown")
+
+
+# --- the 250-layer network ----------------------------------------------------------------------
+
+def test_layers_equal_lib_sparse(site):
+    from lib.sparse import Plane, class_map, four_classes, initial_scores, propagate
+
+    plane = Plane(size=16, extent=3.5)
+    X, y = four_classes(6, np.random.default_rng(5))
+    rows, cols = plane.cells(X)
+    Xt, yt = four_classes(20, np.random.default_rng(6))
+    trows, tcols = plane.cells(Xt)
+    md = quick("deep", {"G": 16, "K": 4, "layers": 12, "train": {"rows": rows, "cols": cols, "y": y},
+                        "test": {"rows": trows, "cols": tcols, "y": yt}},
+               [Slider("gamma", "γ", 1, 1.5, 0.05, 1.1), Slider("layer", "Layer", 0, 12, 1, 2)])
+    visit = open_page(site, md)
+    S0, clamped, labels = initial_scores(plane, X, y, 4)
+    for gamma in (1.0, 1.3):
+        S, maps = propagate(S0, 12, gamma=gamma, clamped=clamped, labels=labels)
+        got_S, got_maps = module(
+            visit, "deep", f"(() => {{ const s = m.initial({js(rows)}, {js(cols)}, {js(y)}, 4, 16); "
+                           f"const [S, maps] = m.propagate(s, {gamma}, 12, 4, 16); "
+                           f"return [Array.from(S), maps.map((a) => Array.from(a))]; }})()")
+        assert np.allclose(got_S, S.ravel(), rtol=0, atol=1e-12)
+        assert np.array_equal(np.array(got_maps), maps.reshape(13, -1))
+        assert np.array_equal(got_maps[-1], class_map(S).ravel())
+    visit.page.close()
+    check_interaction(site, md, "explore-deep-layer")
+
+
+# --- dropout ------------------------------------------------------------------------------------
+
+def test_thinned_network_output_equals_lib(site):
+    from lib import mlp
+    from lib.dropout import mask
+
+    rng = np.random.default_rng(7)
+    h = np.abs(rng.normal(size=(2, 64)))  # hidden activations: ReLU outputs are >= 0
+    W2, b2 = rng.normal(size=(64, 4)), rng.normal(size=4)
+    md = quick("dropout", {"hidden": h, "W2": W2, "b2": b2, "y": [0, 2], "classes": list("abcd"),
+                           "images": rng.random((2, 256))},
+               [Slider("p", "Dropout p", 0, 0.9, 0.05, 0.5), Slider("mask", "Mask", 1, 50, 1, 1),
+                Choice("example", "Test shape", ((0, "a"), (1, "c")), "0")])
+    visit = open_page(site, md)
+    # the same numbers through lib: the hidden layer as the identity on h, then the last layer
+    net = mlp.MLP(W=(np.eye(64), W2), b=(np.zeros(64), b2), hidden="relu", output="softmax")
+    for p in (0.0, 0.5):
+        m = mask((1, 64), p, rng)
+        got = module(visit, "dropout", f"m.output({js(h[1])}, {js(m[0])}, {js(W2)}, {js(b2)})")
+        assert np.allclose(got, mlp.forward(net, h[1:2], [m])[-1][0], rtol=0, atol=1e-12)
+    drawn = module(visit, "dropout", "(() => { const r = m.mask(20000, 0.3, Math.random); "
+                                     "return [r.filter((v) => v === 0).length, Math.max(...r)]; })()")
+    assert abs(drawn[0] / 20000 - 0.3) < 0.02 and drawn[1] == pytest.approx(1 / 0.7)
+    visit.page.close()
+    check_interaction(site, md, "explore-dropout-p")
+
+
+# --- transformers -------------------------------------------------------------------------------
+
+def test_attention_weights_equal_lib(site):
+    from lib.attention import attention, causal_mask
+
+    rng = np.random.default_rng(8)
+    Q, K = rng.normal(size=(2, 4, 6, 8)), rng.normal(size=(2, 4, 6, 8))  # (layer, head, word, feature)
+    md = quick("transformers", {"words": list("abcdef"), "Q": Q, "K": K},
+               [Choice("word", "Word", tuple(enumerate("abcdef")), "5"),
+                Choice("layer", "Layer", ((0, "1"), (1, "2")), "0"),
+                Choice("head", "Head", tuple((h, str(h + 1)) for h in range(4)), "0")])
+    visit = open_page(site, md)
+    _, A = attention(Q[1, 2], K[1, 2], np.eye(6), causal_mask(6))
+    for t in (0, 3, 5):
+        got = module(visit, "transformers", f"m.weights({js(Q[1, 2])}, {js(K[1, 2])}, {t})")
+        assert np.allclose(got, A[t], rtol=0, atol=1e-12)
+    visit.page.close()
+    check_interaction(site, md, "explore-transformers-head", key="ArrowDown")
+
+
+# --- watching a network learn -------------------------------------------------------------------
+
+def test_every_layer_over_the_plane_equals_lib(site):
+    from lib import mlp
+    from lib.plots import grid
+
+    nets = [mlp.init_mlp((2, 16, 16, 8, 1), np.random.default_rng(s), hidden="tanh") for s in (9, 10)]
+    snapshots = [{"epoch": 10 * k, "W": list(n.W), "b": list(n.b)} for k, n in enumerate(nets)]
+    md = quick("watching", {"snapshots": snapshots, "n": 20, "curve": [[0.5, 0.5, 0.5, 0.5]] * 10},
+               [Slider("epoch", "Epoch", 0, 10, 10, 0), Choice("layer", "Layer", ((1, "1"), (2, "2"), (3, "3")), "1")])
+    visit = open_page(site, md)
+    P = grid((-1, 1, -1, 1), 6)
+    got = module(visit, "watching", f"m.forward({js([W.tolist() for W in nets[1].W])}, "
+                                    f"{js([b.tolist() for b in nets[1].b])}, m.grid(6))")
+    for layer, A in enumerate(mlp.forward(nets[1], P)):
+        assert np.allclose(got[layer], A, rtol=0, atol=1e-12)
+    visit.page.close()
+    check_interaction(site, md, "explore-watching-epoch")
+
+
+# --- seeing the data ----------------------------------------------------------------------------
+
+def test_the_dot_pointed_at_is_the_nearest_and_its_image_is_drawn(site):
+    rng = np.random.default_rng(11)
+    points = rng.normal(size=(30, 2))
+    pixels = ["".join("0123456789abcdefg"[v] for v in rng.integers(0, 17, 64)) for _ in range(30)]
+    md = quick("seeing", {"pictures": {"autoencoder": points, "PCA": points[::-1], "naive": points * 2},
+                          "labels": rng.integers(0, 10, 30), "side": 8, "levels": 17, "pixels": pixels},
+               [Choice("picture", "Picture", (("autoencoder", "a"), ("PCA", "p"), ("naive", "n")), "autoencoder"),
+                Slider("dot", "Image", 0, 29, 1, 0)])
+    visit = open_page(site, md)
+    for x, y in ((0.1, -0.3), (2.0, 2.0)):
+        got = module(visit, "seeing", f"m.nearest({js(points)}, {x}, {y})")
+        assert got == int(np.argmin(((points - [x, y]) ** 2).sum(1)))
+    image = module(visit, "seeing", f"m.image({js(pixels)}, 4, 8, 17)")
+    assert np.allclose(image, ["0123456789abcdefg".index(ch) / 16 for ch in pixels[4]])
+    visit.page.mouse.move(*visit.page.evaluate(  # point at the canvas: the readout follows the pointer
+        "() => { const r = document.querySelector('canvas').getBoundingClientRect(); "
+        "return [r.left + 120, r.top + 100]; }"))
+    visit.page.wait_for_timeout(100)
+    assert "Dot #" in visit.page.inner_text(".explorable-readout") and visit.errors == []
+    visit.page.close()
+    check_interaction(site, md, "explore-seeing-dot")
