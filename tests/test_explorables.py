@@ -303,3 +303,24 @@ def test_the_dot_pointed_at_is_the_nearest_and_its_image_is_drawn(site):
     assert "Dot #" in visit.page.inner_text(".explorable-readout") and visit.errors == []
     visit.page.close()
     check_interaction(site, md, "explore-seeing-dot")
+
+
+# --- does dropout work? -------------------------------------------------------------------------
+
+def test_the_verdict_rule_equals_lib_trials(site):
+    from lib.trials import compare
+
+    rng = np.random.default_rng(12)
+    dropout, plain = rng.uniform(0.6, 0.9, (3, 5)), rng.uniform(0.6, 0.9, (3, 5))
+    dropout[1] = plain[1] + [0.02, 0.03, 0.04, 0.03, 0.025]  # a clear lead
+    md = quick("dropout-measured", {"sizes": [10, 50, 200], "dropout": dropout, "plain": plain},
+               [Choice("size", "Size", ((0, "10"), (1, "50"), (2, "200")), "1"), Slider("runs", "Runs", 2, 5, 1, 5)])
+    visit = open_page(site, md)
+    for k in range(3):
+        for n in (2, 5):
+            got = module(visit, "dropout-measured", f"m.compare({js(dropout[k][:n])}, {js(plain[k][:n])})")
+            want = compare(dropout[k][:n], plain[k][:n])
+            assert got["verdict"] == want.verdict
+            assert got["gap"] == pytest.approx(want.gap, abs=1e-12) and got["sd"] == pytest.approx(want.sd, abs=1e-12)
+    visit.page.close()
+    check_interaction(site, md, "explore-dropout-measured-runs", key="ArrowLeft")
