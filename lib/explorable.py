@@ -95,6 +95,8 @@ def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, captio
         '<noscript><p>This explorable needs JavaScript, which runs in your browser only.</p></noscript>',
         f'<script type="application/json" class="explorable-data">{payload}</script>',
         "</figure>",
+        # the shared module, named here so that it is fetched early and copied into the site
+        f'<link rel="modulepreload" href="{SCRIPTS}/common.js">',
         f'<script type="module" src="{SCRIPTS}/{name}.js"></script>',
         "```",
         ":::",

@@ -23,6 +23,7 @@ def test_markdown_holds_labelled_controls_the_data_and_a_pdf_line():
     assert '<input type="range" id="explore-demo-a" min="0" max="1" step="0.1" value="0.5">' in html
     assert '<option value="g" selected>green</option>' in html
     assert 'aria-label="A &quot;plot&quot;."' in html and 'src="../assets/explore/demo.js"' in html
+    assert '<link rel="modulepreload" href="../assets/explore/common.js">' in html
     payload = re.search(r'class="explorable-data">(.*?)</script>', html, re.S)[1]
     data = json.loads(payload)  # numbers come back exactly; "</" cannot end the script early
     assert data["x"] == [0.1, 1 / 3, 1e-300] and data["n"] == 3 and data["tag"] == "</script>"
