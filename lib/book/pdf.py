@@ -9,6 +9,7 @@ the values Quarto stored in the notebook. The PDF is then copied into the site.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -54,12 +55,38 @@ def write_project(root: Path = ROOT, dest: Path | None = None) -> Path:
     return dest
 
 
-def build(root: Path = ROOT) -> Path:
-    """Make the PDF from the executed notebooks and copy it into the site; return its path there."""
+STAMP = "inputs.sha256"  # in _freeze/pdf/: the hash of the inputs its PDF was made from
+
+
+def inputs_hash(project: Path) -> str:
+    """A hash of everything the PDF is made from: each file of its project but the outputs."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(project).rglob("*") if p.is_file()):
+        rel = path.relative_to(project)
+        if rel.parts[0] == "_book" or rel.name == STAMP or path.suffix in (".log", ".aux", ".toc", ".tex"):
+            continue
+        digest.update(str(rel).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build(root: Path = ROOT, echo=print) -> Path:
+    """Make the PDF from the executed notebooks and copy it into the site; return its path
+    there. If the PDF made last time came from the same inputs, it is kept instead."""
     root = Path(root)
-    dest = write_project(root)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTO_PROJECT_")}
-    subprocess.run([quarto_command(), "render", "--to", "pdf"], cwd=dest, env=env, check=True)
+    dest = root / PDF_DIR
+    staging = write_project(root, dest.with_name(dest.name + ".next"))
+    digest = inputs_hash(staging)
+    stamp = dest / STAMP
+    if stamp.is_file() and stamp.read_text() == digest and len(list((dest / "_book").glob("*.pdf"))) == 1:
+        shutil.rmtree(staging)
+        echo("PDF: its inputs are unchanged since the last one was made; keeping it")
+    else:
+        if dest.exists():
+            shutil.rmtree(dest)
+        staging.rename(dest)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTO_PROJECT_")}
+        subprocess.run([quarto_command(), "render", "--to", "pdf"], cwd=dest, env=env, check=True)
+        stamp.write_text(digest)  # only once the PDF is made
     made = sorted((dest / "_book").glob("*.pdf"))
     if len(made) != 1:
         raise RuntimeError(f"expected one PDF in {dest / '_book'}, found {len(made)}")
