@@ -17,11 +17,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Quarto announces each file of a project as it starts on it, "[ 4/10] chapters/e.qmd", and
-# each later phase: the PDF's LaTeX runs, then the project's post-render scripts.
+# each phase around them: the pre- and post-render scripts, the PDF's LaTeX runs.
 FILE_MARK = re.compile(r"\[\s*\d+/\d+\]\s+(\S+\.qmd)")
 # When files are named on the command line there are no such marks, but each execution says so.
 EXECUTING = re.compile(r"Executing '([\w.-]+)\.quarto_ipynb")
-PHASES = {"Rendering PDF": "LaTeX (PDF)", "Running script": "pre/post-render"}
+PHASES = [(re.compile(r"Running script .*\bpre\b"), "pre-render"),
+          (re.compile(r"Running script .*\bpost\b"), "post-render"),
+          (re.compile(r"Rendering PDF"), "LaTeX (PDF)")]
 
 
 @dataclass
@@ -92,7 +94,7 @@ def finish(process: subprocess.Popen) -> Render:
         for line in process.stdout:
             lines.append(line)
             m, e = FILE_MARK.search(line), EXECUTING.search(line)
-            phase = next((name for text, name in PHASES.items() if text in line), None)
+            phase = next((name for mark, name in PHASES if mark.search(line)), None)
             if m or e or phase:
                 marks.append((m[1] if m else f"executing {e[1]}" if e else phase, time.perf_counter()))
     returncode = process.wait()
@@ -101,6 +103,15 @@ def finish(process: subprocess.Popen) -> Render:
     for (name, t), (_, t_next) in zip(marks, marks[1:] + [("", end)]):
         steps[name] = steps.get(name, 0.0) + t_next - t
     return Render(returncode, "".join(lines), end - t0, steps)
+
+
+def executed(log: str) -> set[str]:
+    """The chapters (by stem) a render's log says were executed: in the render itself, by
+    Quarto's announcement, or in the workers of the pre-render step, by the line naming them."""
+    names = set(EXECUTING.findall(log))
+    for line in re.findall(r"executing \d+ chapters in \d+ workers: (.*)", log):
+        names |= {name.strip() for name in re.split(r"[|,]", line)}
+    return names
 
 
 def render(book: Path | str, *args: str, quarto: str = "quarto") -> Render:
