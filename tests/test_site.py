@@ -152,7 +152,8 @@ def test_pages_in_a_browser_load_only_local_files_and_fit_the_column(book):
 def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
     """Each chapter's explorable, on the rendered page: moving its first control (by keyboard)
     redraws the canvas and the readout, with no console error, and a phone-wide window (375
-    pixels) needs no sideways scrolling; in the dark theme the canvas draws again."""
+    pixels) needs no sideways scrolling; in the dark theme the canvas draws again in the page's
+    new colours."""
     pages = [p for p in site.pages(book) if re.search(r'class="explorable[ "]', p.read_text())]
     assert len(pages) >= 9
     with serve(book) as base, browser() as b:
@@ -175,23 +176,17 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
                 wide = page.evaluate("() => document.documentElement.scrollWidth")
                 assert wide <= width + 1, f"{name} is {wide} px wide in a {width}-pixel window"
                 if width == 1280:  # the dark theme: the canvas draws again in the page's colours
-                    light = canvas()
+                    ink = "getComputedStyle(document.querySelector('figure.explorable canvas')).color"
+                    light, light_ink = canvas(), page.evaluate(f"() => {ink}")
                     assert page.evaluate("() => typeof window.quartoToggleColorScheme === 'function'")
                     page.evaluate("() => window.quartoToggleColorScheme()")
-                    page.wait_for_timeout(400)
+                    page.wait_for_function(f"() => {ink} !== {light_ink!r}")  # dark styles apply
+                    page.wait_for_timeout(300)
                     assert canvas() != light, f"{name}: the canvas did not redraw in the dark theme"
                     assert visit.errors == [], f"{name}: {visit.errors}"
+                    page.evaluate("() => window.quartoToggleColorScheme()")  # the next page: light
                 page.close()
             context.close()
-
-
-def executed(log: str) -> set[str]:
-    """The chapters a render executed: in the render itself, by Quarto's own announcement, or
-    in the workers the pre-render step started, by the line that names them."""
-    names = set(re.findall(r"Executing '(\w+)\.quarto_ipynb", log))
-    for line in re.findall(r"executing \d+ chapters in \d+ workers: (.*)", log):
-        names |= {name.strip() for name in re.split(r"[|,]", line)}
-    return names
 
 
 @pytest.fixture(scope="module")
@@ -214,8 +209,9 @@ def rerenders(renders, tmp_path_factory):
     return {name: log for name, (_, log, _) in runs.items()}
 
 
-def test_a_render_with_nothing_changed_executes_nothing(rerenders):
-    assert executed(rerenders["nothing changed"]) == set()
+def test_a_render_with_nothing_changed_executes_nothing_and_keeps_the_pdf(rerenders):
+    assert render.executed(rerenders["nothing changed"]) == set()
+    assert "PDF: its inputs are unchanged" in rerenders["nothing changed"]
 
 
 def test_an_edit_to_a_lib_module_reexecutes_exactly_the_chapters_that_import_it(rerenders):
@@ -223,13 +219,13 @@ def test_an_edit_to_a_lib_module_reexecutes_exactly_the_chapters_that_import_it(
              if "lib/conv.py" in {str(p.relative_to(ROOT)) for p in freeze.dependencies(c, ROOT)}}
     # conv directly, deep through lib/sparse.py, dropout-measured through lib/cnn.py
     assert users == {"conv", "deep", "dropout-measured"}
-    assert executed(rerenders["lib/conv.py"]) == users
+    assert render.executed(rerenders["lib/conv.py"]) == users
 
 
 def test_an_edit_to_the_style_or_the_shared_setup_reexecutes_every_chapter(rerenders):
     every = {c.stem for c in book_chapters(ROOT)}
-    assert executed(rerenders["lib/style.py"]) == every
-    assert executed(rerenders["_setup.qmd"]) == every
+    assert render.executed(rerenders["lib/style.py"]) == every
+    assert render.executed(rerenders["_setup.qmd"]) == every
 
 
 def test_each_page_links_its_notebook_and_the_notebooks_rerun_in_a_clone(book, tmp_path):

@@ -37,6 +37,9 @@ export function live(ex, draw, { slow = [] } = {}) {
   }
   new ResizeObserver(redraw).observe(ex.canvas);
   new MutationObserver(redraw).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+  // The theme's class changes at once but its stylesheet may apply a moment later (a busy
+  // machine parses it after the switch): draw again when a stylesheet has loaded.
+  document.addEventListener("load", (e) => { if (e.target instanceof HTMLLinkElement) redraw(); }, true);
   redraw();
   return redraw;
 }
