@@ -141,6 +141,8 @@ def test_perceptron_forward_pass_equals_lib(site):
     arg = js({"W1": W1.tolist(), "b1": b1.tolist(), "W2": W2[:, 0].tolist(), "b2": float(b2[0])})
     surface = module(visit, "perceptron", f"Array.from(m.surface({arg}, -0.5, 1.5, 11))")
     assert np.allclose(surface, mlp.predict(net, grid((-0.5, 1.5, -0.5, 1.5), 11)), rtol=0, atol=1e-12)
+    got = module(visit, "perceptron", f"m.loss({arg}, {js(X.astype(float))}, {js(y.astype(int))})")
+    assert got == pytest.approx(float(mlp.loss(net, X, y)), rel=1e-12)
     visit.page.close()
     check_interaction(site, perceptron_md(net, X, y), "explore-perceptron-b1")
 

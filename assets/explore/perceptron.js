@@ -11,6 +11,17 @@ export function forward(net, x1, x2) {
   return [h, sigmoid(h[0] * net.W2[0] + h[1] * net.W2[1] + net.b2)];
 }
 
+/** Mean binary cross-entropy of the network on points X with labels y (0 or 1), computed from
+ *  the output's logit z as log(1 + e^z) - y z, stably, as lib.mlp.loss does. */
+export function loss(net, X, y) {
+  const terms = X.map(([x1, x2], i) => {
+    const h = forward(net, x1, x2)[0];
+    const z = h[0] * net.W2[0] + h[1] * net.W2[1] + net.b2;
+    return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i] * z;
+  });
+  return terms.reduce((a, b) => a + b, 0) / X.length;
+}
+
 /** The output over an n x n grid of [x0, x1]^2, row by row from the bottom, as lib.plots.grid. */
 export function surface(net, lo, hi, n) {
   const out = new Float64Array(n * n);
@@ -54,6 +65,7 @@ if (ex) {
     const right = X.filter((_, i) => (outputs[i] > 0.5) === (y[i] === 1)).length;
     ex.root.querySelector(".explorable-readout").textContent =
       `outputs at (0,0), (0,1), (1,0), (1,1): ${outputs.map((o) => o.toFixed(2)).join(", ")}; ` +
-      `${right} of 4 corners right. White lines: where each hidden unit is 1/2.`;
+      `${right} of 4 corners right; loss ${loss(net, X, y).toPrecision(3)}. ` +
+      "White lines: where each hidden unit is 1/2.";
   });
 }
