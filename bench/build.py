@@ -1,9 +1,19 @@
-"""Benchmark: a cold `quarto render` of the whole book, HTML and then PDF, chapter by chapter,
-beside the floor every chapter pays (a fresh kernel that imports NumPy and Matplotlib and draws
-one figure). Each render starts from a clean copy of this checkout: no _freeze/, no films.
+"""Benchmark: rendering the book with `quarto render`, as an author meets it.
 
-    .venv/bin/python bench/build.py          # needs quarto on PATH (and LuaLaTeX for the PDF)
+Three renders of one clean copy of this checkout (no _freeze/, no films), one after another:
+
+  cold             the first render: every chapter executes (in two workers), then the pages,
+                   the notebooks to download and the PDF
+  nothing changed  the same command again: every chapter is frozen, the PDF is kept
+  one lib edit     after a comment is added to lib/knn.py: the chapters importing it re-execute
+
+beside the floor every chapter pays: a fresh kernel that imports NumPy and Matplotlib and
+draws one figure. Each chapter's execution time is the one its worker measured.
+
+    .venv/bin/python bench/build.py      # needs quarto on PATH, and LuaLaTeX for the PDF
 """
+import json
+import re
 import shutil
 import sys
 import tempfile
@@ -14,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lib.book import render  # noqa: E402
 from lib.book.run import run_chapter  # noqa: E402
 
+EDITED = "lib/knn.py"
 FLOOR = """```{python}
 import numpy as np
 import matplotlib.pyplot as plt
@@ -33,25 +44,53 @@ def kernel_floor() -> float:
         return time.perf_counter() - t0
 
 
-def cold(to: str) -> render.Render:
-    with tempfile.TemporaryDirectory() as d:
-        return render.render(render.copy_checkout(d), "--to", to)
+def renders(book: Path) -> tuple[dict[str, render.Render], dict[str, float]]:
+    """The three renders, and each chapter's execution time in the cold one."""
+    runs = {"cold": render.render(book)}
+    executing = json.loads((book / "_freeze" / "timings.json").read_text())
+    runs["nothing changed"] = render.render(book)
+    with open(book / EDITED, "a") as f:
+        f.write("\n# an edit\n")
+    runs[f"one lib edit ({EDITED})"] = render.render(book)
+    for name, r in runs.items():
+        if r.returncode:
+            sys.exit(f"quarto render ({name}) failed:\n{r.log[-3000:]}")
+    return runs, executing
 
 
-if __name__ == "__main__":
+def main() -> None:
     if shutil.which("quarto") is None:
         sys.exit("quarto is not on PATH: build it (DEVELOPERS.md) to run this benchmark")
     floor = kernel_floor()
-    runs = {to: cold(to) for to in ("html", "pdf")}
-    for to, r in runs.items():
-        if r.returncode:
-            sys.exit(f"quarto render --to {to} failed:\n{r.log[-3000:]}")
+    with tempfile.TemporaryDirectory() as d:
+        book = render.copy_checkout(Path(d) / "book")
+        runs, executing = renders(book)
     print(f"kernel floor (fresh kernel, numpy, matplotlib, one figure): {floor:.1f} s\n")
-    print(f"{'step':34} {'html':>8} {'pdf':>8}")
-    steps = list(dict.fromkeys(k for r in runs.values() for k in r.steps))
-    for step in steps:
-        cells = [f"{runs[to].steps[step]:7.1f}s" if step in runs[to].steps else f"{'':8}" for to in runs]
-        print(f"{step:34} {cells[0]} {cells[1]}")
-    print(f"{'total (wall clock)':34} {runs['html'].seconds:7.1f}s {runs['pdf'].seconds:7.1f}s")
-    print(f"\nHTML and PDF, one after the other: {sum(r.seconds for r in runs.values()):.1f} s; "
-          f"{len(runs['html'].chapters)} files x floor = {len(runs['html'].chapters) * floor:.1f} s per format")
+    names = list(runs)
+    print(f"{'step':28}" + "".join(f"{n[:18]:>20}" for n in names))
+    steps = list(dict.fromkeys(k for r in runs.values() for k in r.steps if not k.endswith(".qmd")))
+    for step in ["pages (all chapters)"] + steps:
+        cells = []
+        for r in runs.values():
+            s = sum(r.chapters.values()) if step.startswith("pages") else r.steps.get(step)
+            cells.append(f"{s:19.1f}s" if s is not None else " " * 20)
+        print(f"{step:28}" + "".join(cells))
+    print(f"{'total (wall clock)':28}" + "".join(f"{r.seconds:19.1f}s" for r in runs.values()))
+    print(f"{'chapters executed':28}" + "".join(f"{len(render.executed(r.log)):>20}" for r in runs.values()))
+    cold = runs["cold"].chapters
+    print(f"\n{'chapter (cold render)':28}{'executed (worker)':>20}{'page (Quarto)':>20}")
+    for chapter, seconds in sorted(cold.items()):
+        stem = Path(chapter).stem
+        ran = next((v for k, v in executing.items() if Path(k).stem == stem), None)
+        print(f"{chapter:28}" + (f"{ran:19.1f}s" if ran is not None else f"{'frozen':>20}")
+              + f"{seconds:19.1f}s")
+    print("\nthe cold render's workers:")
+    for line in re.findall(r"^.*worker \d+: .*$", runs["cold"].log, flags=re.M):
+        print("  " + line.strip())
+    print(f"\nexecution, summed over chapters: {sum(executing.values()):.1f} s for {len(executing)} "
+          f"chapters, of which the floor is {len(executing) * floor:.1f} s")
+    print(f"{EDITED} re-executed: {', '.join(sorted(render.executed(runs[names[2]].log)))}")
+
+
+if __name__ == "__main__":
+    main()
