@@ -3,7 +3,7 @@
 Three renders of one clean copy of this checkout (no _freeze/, no films), one after another:
 
   cold             the first render: every chapter executes (in two workers), then the pages,
-                   the notebooks to download and the PDF
+                   and beside them the PDF; then the notebooks to download
   nothing changed  the same command again: every chapter is frozen, the PDF is kept
   one lib edit     after a comment is added to lib/knn.py: the chapters importing it re-execute
 
@@ -87,6 +87,10 @@ def main() -> None:
     print("\nthe cold render's workers:")
     for line in re.findall(r"^.*worker \d+: .*$", runs["cold"].log, flags=re.M):
         print("  " + line.strip())
+    print("\nthe PDF (made beside the pages once every chapter is executed):")
+    for name, r in runs.items():
+        for line in re.findall(r"^PDF: (?!_book).*$", r.log, flags=re.M):
+            print(f"  {name}: {line.strip()}")
     print(f"\nexecution, summed over chapters: {sum(executing.values()):.1f} s for {len(executing)} "
           f"chapters, of which the floor is {len(executing) * floor:.1f} s")
     print(f"{EDITED} re-executed: {', '.join(sorted(render.executed(runs[names[2]].log)))}")

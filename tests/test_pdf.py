@@ -1,5 +1,6 @@
 """The PDF's own small project, and keeping the last PDF when nothing it is made from changed."""
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -88,3 +89,72 @@ def test_a_failed_render_is_retried_next_time(book, quarto, monkeypatch):
         with pytest.raises(subprocess.CalledProcessError):
             pdf.build(book)
     assert pdf.build(book).read_text() == "render 2"
+
+
+# --- the PDF made beside the pages, in a process of its own ---------------------------------
+
+FAKE_QUARTO = """import os, pathlib, sys, time
+gate = pathlib.Path(os.environ["FAKE_QUARTO_GATE"])
+while not gate.exists():  # the render waits until the test lets it finish
+    time.sleep(0.02)
+print("Rendering PDF", flush=True)
+if os.environ.get("FAKE_QUARTO_FAIL"):
+    print("! LaTeX Error: a test said so", flush=True)
+    sys.exit(1)
+pathlib.Path("_book").mkdir(exist_ok=True)
+pathlib.Path("_book/T.pdf").write_text("made by the job")
+"""
+
+
+@pytest.fixture
+def slow_quarto(tmp_path, monkeypatch):
+    """A `quarto` executable that makes the PDF only once the returned gate file exists."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "quarto"
+    exe.write_text(f"#!{sys.executable}\n{FAKE_QUARTO}")
+    exe.chmod(0o755)
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("QUARTO_BIN_PATH", str(bin_dir))
+    monkeypatch.setenv("FAKE_QUARTO_GATE", str(gate))
+    return gate
+
+
+def test_the_pdf_is_made_beside_the_pages_and_waited_for(book, slow_quarto):
+    pdf.start(book)  # returns while the job's render still waits at the gate
+    assert not (book / "_book" / "T.pdf").exists()
+    assert not (book / "_freeze" / "pdf" / "_book" / "T.pdf").exists()
+    slow_quarto.touch()
+    said = []
+    target = pdf.finish(book, echo=said.append)
+    assert target == book / "_book" / "T.pdf" and target.read_text() == "made by the job"
+    assert "Rendering PDF" in said[0] and "PDF: made in" in said[0]  # the job's output, passed on
+    assert not (book / pdf.JOB).exists()
+    said.clear()
+    pdf.start(book)  # nothing changed: the job keeps the PDF
+    target = pdf.finish(book, echo=said.append)
+    assert "inputs are unchanged" in said[0] and target.read_text() == "made by the job"
+
+
+def test_a_failed_job_fails_the_step_that_waits_for_it(book, slow_quarto, monkeypatch):
+    monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
+    slow_quarto.touch()
+    pdf.start(book)
+    with pytest.raises(RuntimeError, match="(?s)exit status was 1.*a test said so"):
+        pdf.finish(book, echo=lambda s: None)
+    assert not (book / "_book" / "T.pdf").exists()
+
+
+def test_a_job_left_by_an_interrupted_render_is_stopped_by_the_next(book, slow_quarto):
+    pdf.start(book)
+    first = int((book / pdf.JOB / pdf.PID).read_text())
+    assert pdf._running(first)
+    pdf.start(book)  # the first never finished: it is stopped, and a new one begun
+    assert not pdf._running(first)
+    slow_quarto.touch()
+    assert pdf.finish(book, echo=lambda s: None).read_text() == "made by the job"
+
+
+def test_with_no_job_begun_the_pdf_is_made_when_asked(book, quarto):
+    assert pdf.finish(book, echo=lambda s: None).read_text() == "render 1"
+    assert len(quarto) == 1

@@ -4,8 +4,11 @@
                                           # execute them two at a time (lib/book/workers.py)
     post-render: lib/book/hooks.py post   # notebooks to download, the PDF, stable bytes
 
-The PDF is made only when the whole book was rendered (`quarto render`), not when `quarto
-preview` re-renders one page. In a worker's render the hooks only keep the notebooks.
+The PDF is made only when the whole book is rendered (`quarto render`), not when `quarto
+preview` re-renders one page: once the pre-render step has executed every chapter, in a
+process of its own while Quarto writes the pages (lib/book/pdf.py); if one chapter is left
+for Quarto to execute, in the post-render step. In a worker's render the hooks only keep
+the notebooks.
 
 Quarto runs this file by its path, with its own Python (QUARTO_PYTHON), from the project root.
 """
@@ -35,8 +38,10 @@ def main(argv: list[str]) -> int:
             for path in notebooks.kept(chapter):
                 path.unlink()
         to_run = [s.chapter for s in freeze.prepare(ROOT) if s.state != "fresh"]
-        if len(to_run) > 1 and os.environ.get("QUARTO_PROJECT_RENDER_ALL") == "1":
-            workers.execute(to_run, ROOT, quarto_command())
+        if os.environ.get("QUARTO_PROJECT_RENDER_ALL") == "1" and len(to_run) != 1:
+            if to_run:
+                workers.execute(to_run, ROOT, quarto_command())
+            pdf.start(ROOT)  # every chapter is executed now: the PDF is made beside the pages
     elif argv == ["post"]:
         chapters = book_chapters(ROOT)
         notebooks.collect(chapters, ROOT)
@@ -46,7 +51,7 @@ def main(argv: list[str]) -> int:
         pages = [ROOT / p for p in outputs() if p.suffix == ".html"]
         print(f"{len(written)} notebooks; stable cell ids in {stable.stabilise(pages)} pages")
         if os.environ.get("QUARTO_PROJECT_RENDER_ALL") == "1":
-            print(f"PDF: {pdf.build(ROOT).relative_to(ROOT)}")
+            print(f"PDF: {pdf.finish(ROOT).relative_to(ROOT)}")
     else:
         print("usage: lib/book/hooks.py pre|post", file=sys.stderr)
         return 2
