@@ -168,8 +168,11 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
                 readout = lambda: page.inner_text("figure.explorable .explorable-readout")
                 before = canvas(), readout()
                 control.focus()
+                # a slider steps right, a list down (up from its last option)
+                key = control.evaluate("""e => e.tagName === 'INPUT' ? 'ArrowRight'
+                    : e.selectedIndex === e.options.length - 1 ? 'ArrowUp' : 'ArrowDown'""")
                 for _ in range(3):
-                    page.keyboard.press("ArrowRight" if control.evaluate("e => e.tagName") == "INPUT" else "ArrowDown")
+                    page.keyboard.press(key)
                 page.wait_for_timeout(300)
                 assert canvas() != before[0] and readout() != before[1], f"{name} at {width} px"
                 assert visit.errors == [], f"{name}: {visit.errors}"
