@@ -71,15 +71,21 @@ def _plain(value):
 
 
 def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, caption: str,
-             aspect: float = 0.5) -> str:
-    """The explorable as Markdown: raw HTML on the web page, a line in the PDF."""
+             aspect: float = 0.5, phone_aspect: float | None = None) -> str:
+    """The explorable as Markdown: raw HTML on the web page, a line in the PDF. The canvas is
+    `aspect` times as high as it is wide, or `phone_aspect` times in a window at most 600
+    pixels wide (a phone), where a drawing laid out side by side is stacked instead."""
     if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
         raise ValueError(f"name must be lowercase letters, digits and hyphens, got {name!r}")
     for text, what in ((alt, "alt"), (try_this, "try_this"), (caption, "caption")):
         if not str(text).strip():
             raise ValueError(f"{what} must not be empty: a reader needs it")
-    if not 0.1 <= aspect <= 3:
-        raise ValueError(f"aspect (height / width) must be between 0.1 and 3, got {aspect}")
+    for value, what in ((aspect, "aspect"), (phone_aspect, "phone_aspect")):
+        if value is not None and not 0.1 <= value <= 3:
+            raise ValueError(f"{what} (height / width) must be between 0.1 and 3, got {value}")
+    shape = f"aspect-ratio: {1 / aspect:.4g}"
+    if phone_aspect is not None:  # applied by assets/theme.scss in a phone's window
+        shape += f"; --phone-aspect: {1 / phone_aspect:.4g}"
     payload = json.dumps(_plain(data), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
     fields = "".join(f'<div class="explorable-field">{c.html(name)}</div>' for c in controls)
     return "\n".join([
@@ -88,7 +94,7 @@ def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, captio
         f'<figure class="explorable" id="explore-{name}">',
         f'<p class="explorable-try">{html.escape(try_this)}</p>',
         f'<div class="explorable-controls">{fields}</div>',
-        f'<canvas class="explorable-canvas" style="aspect-ratio: {1 / aspect:.4g}" role="img" '
+        f'<canvas class="explorable-canvas" style="{shape}" role="img" '
         f'aria-label="{html.escape(alt, quote=True)}"></canvas>',
         '<p class="explorable-readout" aria-live="polite"></p>',
         f"<figcaption>{html.escape(caption)}</figcaption>",

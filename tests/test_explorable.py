@@ -31,6 +31,11 @@ def test_markdown_holds_labelled_controls_the_data_and_a_pdf_line():
     assert "web version of this chapter has an explorable here: A caption." in md.split("content-hidden")[1]
 
 
+def test_the_canvas_keeps_its_shape_and_a_phone_shape_when_given():
+    assert 'style="aspect-ratio: 2"' in make(aspect=0.5)
+    assert 'style="aspect-ratio: 2; --phone-aspect: 0.8"' in make(aspect=0.5, phone_aspect=1.25)
+
+
 def test_the_notebook_gets_markdown_never_html():
     shown = explorable("demo", data={}, controls=[], alt="a", try_this="b", caption="c")
     assert not hasattr(shown, "_repr_html_") and "explore-demo" in shown._repr_markdown_()
@@ -38,6 +43,7 @@ def test_the_notebook_gets_markdown_never_html():
 
 @pytest.mark.parametrize("kw, words", [
     (dict(alt=" "), "alt"), (dict(caption=""), "caption"), (dict(aspect=5), "aspect"),
+    (dict(phone_aspect=0.05), "phone_aspect"),
     (dict(data={"x": float("nan")}), "Out of range float"),
 ])
 def test_bad_input_is_named(kw, words):

@@ -178,6 +178,11 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
                 assert visit.errors == [], f"{name}: {visit.errors}"
                 wide = page.evaluate("() => document.documentElement.scrollWidth")
                 assert wide <= width + 1, f"{name} is {wide} px wide in a {width}-pixel window"
+                shape = page.evaluate("""() => { const c = document.querySelector('figure.explorable canvas');
+                    const phone = c.style.getPropertyValue('--phone-aspect');
+                    return [c.clientWidth / c.clientHeight, phone ? Number(phone) : null]; }""")
+                if width <= 600 and shape[1] is not None:  # the theme: a taller canvas to stack in
+                    assert shape[0] == pytest.approx(shape[1], rel=0.02), f"{name}: {shape}"
                 if width == 1280:  # the dark theme: the canvas draws again in the page's colours
                     ink = "getComputedStyle(document.querySelector('figure.explorable canvas')).color"
                     light, light_ink = canvas(), page.evaluate(f"() => {ink}")

@@ -24,10 +24,12 @@ if (ex) {
     show(ex.controls.mask, `#${seed}`);
     const units = hidden[i], n = units.length, colour = ink(ex.canvas);
     const m = mask(n, p, seeded(seed)), P = output(units, m, W2, b2);
-    // the network: 64 hidden units, the 4 outputs, the surviving connections
-    const netW = Math.min(w * 0.45, 300), top = 14, H = h - 30;
+    // the network: 64 hidden units, the 4 outputs, the surviving connections; the Monte
+    // Carlo plot beside it, or below it in a narrow column (a phone)
+    const narrow = w < 480, netW = narrow ? w : Math.min(w * 0.45, 300), top = 14;
+    const H = narrow ? h * 0.55 - 20 : h - 30;
     const uy = (j) => top + (H * (j + 0.5)) / n, oy = (k) => top + (H * (k + 0.5)) / 4;
-    const ux = 60, ox = netW - 10, hmax = Math.max(...units) || 1;
+    const ux = 60, ox = netW - 90, hmax = Math.max(...units) || 1;
     const wmax = Math.max(...W2.flat().map(Math.abs));
     for (let j = 0; j < n; j++) {
       if (!m[j]) continue;
@@ -48,8 +50,8 @@ if (ex) {
     for (let k = 0; k < 4; k++) {
       ctx.beginPath(); ctx.arc(ox, oy(k), 6, 0, 2 * Math.PI);
       const [R, G, B] = viridis(P[k]); ctx.fillStyle = `rgb(${R},${G},${B})`; ctx.fill();
-      ctx.fillStyle = colour; ctx.textAlign = "right";
-      ctx.fillText(`${classes[k]} ${P[k].toFixed(2)}`, ox - 10, oy(k) - 12);
+      ctx.fillStyle = colour; ctx.textAlign = "left";
+      ctx.fillText(`${classes[k]} ${P[k].toFixed(2)}`, ox + 10, oy(k));
     }
     // the test shape itself, top left
     const img = images[i], cell = 3;
@@ -61,7 +63,7 @@ if (ex) {
     const random = seeded(1000 + seed), runs = [], full = output(units, units.map(() => 1), W2, b2)[y[i]];
     let total = 0;
     for (let s = 1; s <= 200; s++) { total += output(units, mask(n, p, random), W2, b2)[y[i]]; runs.push(total / s); }
-    const box = [netW + 60, top, w - netW - 70, H - 30];
+    const box = narrow ? [50, top + H + 24, w - 60, h - H - top - 70] : [netW + 60, top, w - netW - 70, H - 30];
     const a = axes(ctx, box, [1, 200], [0, 1], { xticks: [1, 100, 200], yticks: [0, 0.5, 1],
       xlabel: "masks averaged", ylabel: `P(${classes[y[i]]})`, colour });
     ctx.setLineDash([4, 4]); line(ctx, [1, 200], [full, full], a.sx, a.sy, colour, 1); ctx.setLineDash([]);

@@ -17,8 +17,10 @@ if (ex) {
   live(ex, (ctx, w, h) => {
     const t = Number(value(ex.controls.word)), l = Number(value(ex.controls.layer)), hd = Number(value(ex.controls.head));
     const a = weights(Q[l][hd], K[l][hd], t), colour = ink(ex.canvas), T = words.length;
-    // left: the whole 6 x 6 pattern of this head, the chosen row framed
-    const cell = Math.min((w * 0.4) / T, (h - 40) / T), x0 = 70, y0 = 10;
+    // the whole 6 x 6 pattern of this head, the chosen row framed; the bars beside it, or
+    // below it in a narrow column (a phone)
+    const narrow = w < 480, x0 = 70, y0 = 10;
+    const cell = narrow ? Math.min((w - 90) / T, (h * 0.55 - y0) / T) : Math.min((w * 0.4) / T, (h - 40) / T);
     ctx.font = "12px system-ui, sans-serif"; ctx.fillStyle = colour;
     for (let r = 0; r < T; r++) {
       const row = weights(Q[l][hd], K[l][hd], r);
@@ -31,15 +33,16 @@ if (ex) {
       ctx.fillText(words[r], x0 - 6, y0 + (r + 0.5) * cell);
     }
     ctx.strokeStyle = PALETTE[3]; ctx.lineWidth = 2; ctx.strokeRect(x0 - 1, y0 + t * cell - 1, T * cell + 1, cell + 1);
-    // right: the chosen word's weights as bars over the words
-    const bx = x0 + T * cell + 40, bw = w - bx - 10, bar = bw / T, base = y0 + T * cell;
+    // the chosen word's weights as bars over the words
+    const bx = narrow ? 10 : x0 + T * cell + 40, bw = w - bx - 10, bar = bw / T;
+    const base = narrow ? h - 22 : y0 + T * cell, tall = narrow ? base - (y0 + T * cell + 36) : T * cell - 20;
     a.forEach((v, j) => {
       ctx.fillStyle = j <= t ? PALETTE[0] : "rgba(127,127,127,0.3)";
-      ctx.fillRect(bx + j * bar + 3, base - v * (T * cell - 20), bar - 6, v * (T * cell - 20));
+      ctx.fillRect(bx + j * bar + 3, base - v * tall, bar - 6, v * tall);
       ctx.fillStyle = colour; ctx.textAlign = "center"; ctx.textBaseline = "top";
       ctx.fillText(words[j], bx + (j + 0.5) * bar, base + 4);
       ctx.textBaseline = "bottom";
-      if (j <= t) ctx.fillText(v.toFixed(2), bx + (j + 0.5) * bar, base - v * (T * cell - 20) - 2);
+      if (j <= t) ctx.fillText(v.toFixed(2), bx + (j + 0.5) * bar, base - v * tall - 2);
     });
     const best = a.indexOf(Math.max(...a));
     ex.root.querySelector(".explorable-readout").textContent =

@@ -42,7 +42,7 @@ if (ex) {
     ctx.fillStyle = colour; ctx.font = "12px system-ui, sans-serif"; ctx.textAlign = "center";
     ctx.fillText("the fit: P(inside)", side / 2, side + 16);
     const units = acts[layer][0].length, cols = 4, rows = Math.ceil(units / cols);
-    const x0 = side + 24, cell = Math.min((w - x0) / cols, (side + 16) / rows) - 4;
+    const x0 = side + 24, cell = Math.min((w - x0) / cols, side / rows) - 4;  // its label below
     for (let u = 0; u < units; u++) {
       const map = acts[layer].map((row) => row[u]);
       paint(ctx, map, n, n, rdbu, x0 + (u % cols) * (cell + 4), Math.floor(u / cols) * (cell + 4), cell, cell);
