@@ -57,6 +57,14 @@ def test_broken_links_missing_anchors_and_unresolved_references(tmp_path):
     assert site.unresolved_references(book) == ["chapters/a.html: ?@fig-missing"]
 
 
+def test_inline_code_left_unevaluated_is_found_in_prose_only(tmp_path):
+    book = write_site(tmp_path, body='<p>ahead of <code>{python} said(x)``{python} y</code>.</p>'
+                                     '<pre><code>`{python} f"{a:.1f}"` in the page source</code></pre>'
+                                     '<script>const s = "{python}";</script><p>fine: 0.5</p>')
+    found = site.unevaluated_code(book)
+    assert len(found) == 1 and found[0].startswith("chapters/a.html: inline code left unevaluated: {python} said(x)")
+
+
 def test_images_and_videos_need_a_description(tmp_path):
     book = write_site(tmp_path, body='<img src="f.png"><img src="g.png" alt="  "><img src="h.png" alt="ok">'
                                      '<video controls></video><video aria-label="A film."></video>')

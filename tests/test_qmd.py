@@ -118,6 +118,7 @@ def test_include_inside_a_code_block_is_left_alone(tmp_path):
     ("text\n\n```{python}\n#| label: ok\n#| fig-cap: [oops\nx = 1\n```\n", 5, "invalid YAML in cell options"),
     ("```{python}\n#| just a sentence\n```\n", 2, "must be a YAML mapping"),
     ("intro\n{{< include /nowhere.qmd >}}\n", 2, "does not exist"),
+    ("# T\n\nSays `{python} a``{python} b` here.\n", 3, "expressions touch"),
 ])
 def test_malformed_input_names_file_and_line(tmp_path, text, line, words):
     path = tmp_path / "bad.qmd"

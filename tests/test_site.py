@@ -80,6 +80,7 @@ def test_nothing_comes_from_another_host(book):
 def test_links_resolve_and_images_are_described(book):
     assert site.broken_links(book) == []
     assert site.unresolved_references(book) == []
+    assert site.unevaluated_code(book) == []
     assert site.missing_alt_text(book) == []
 
 

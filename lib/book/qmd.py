@@ -20,6 +20,9 @@ FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
 PYTHON_CELL = re.compile(r"^\{python(?:\s[^}]*)?\}$")
 INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(?P<path>\S+)\s*>\}\}\s*$")
 INLINE = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)\s*`")
+# Two inline expressions with nothing between them: Pandoc reads the "``" in the middle as
+# part of one code span, so Quarto shows the source of both instead of their values.
+TOUCHING = re.compile(r"`\{python\}[^`]*``\{python\}")
 
 
 class QmdError(ValueError):
@@ -141,6 +144,10 @@ def _blocks(lines):
         m = FENCE.match(text)
         if m is None:
             prose.append(lines[i])
+            if TOUCHING.search(text):
+                raise QmdError(file, n, "two inline `{python} ...` expressions touch: Quarto reads "
+                                        "them as one code span and shows it unevaluated; put a "
+                                        "space between them or join them into one")
             inline += [(e["expr"], file, n) for e in INLINE.finditer(text)]
             i += 1
             continue

@@ -35,12 +35,16 @@ class Page:
     videos: list[dict] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)                   # inline <style> and style=
     text: str = ""
+    prose: str = ""  # the text a reader reads: outside <pre>, <script> and <style>
+
+
+HIDDEN = {"pre", "script", "style", "textarea"}  # elements whose text is code or data
 
 
 class _Reader(HTMLParser):
     def __init__(self, page: Page):
         super().__init__(convert_charrefs=True)
-        self.page, self._in_style = page, False
+        self.page, self._in_style, self._hidden = page, False, 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -65,14 +69,19 @@ class _Reader(HTMLParser):
         if tag == "video":
             self.page.videos.append(a)
         self._in_style = tag == "style"
+        self._hidden += tag in HIDDEN
 
     def handle_endtag(self, tag):
         self._in_style = False
+        if tag in HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
 
     def handle_data(self, data):
         if self._in_style:
             self.page.styles.append(data)
         self.page.text += data
+        if not self._hidden:
+            self.page.prose += data
 
 
 def _loads_link(attrs: dict) -> bool:
@@ -152,6 +161,14 @@ def unresolved_references(book: Path | str) -> list[str]:
             for m in re.findall(r"\?@[\w-]+", read_page(p).text)]
 
 
+def unevaluated_code(book: Path | str) -> list[str]:
+    """Inline code Quarto left as it was written (`{python} expr` shown instead of its value:
+    e.g. two inline expressions written back to back, which Pandoc reads as one span)."""
+    book = Path(book)
+    return [f"{p.relative_to(book)}: inline code left unevaluated: {m[:80]}" for p in pages(book)
+            for m in re.findall(r"\{python\}[^\n]*", read_page(p).prose)]
+
+
 def missing_alt_text(book: Path | str) -> list[str]:
     """Images without alt text and videos without a label."""
     book, problems = Path(book), []
@@ -194,7 +211,7 @@ def report(book: Path | str) -> tuple[str, list[str]]:
     lines.append(f"site_libs: {size(book / 'site_libs') / 1e6:.2f} MB; "
                  f"whole {book}/: {size(book) / 1e6:.2f} MB")
     problems = (outside_loads(book) + broken_links(book) + unresolved_references(book)
-                + missing_alt_text(book)
+                + unevaluated_code(book) + missing_alt_text(book)
                 + [f"{p.relative_to(book)}: {page_weight(p):,} bytes > {PAGE_LIMIT:,}"
                    for p in pages(book) if page_weight(p) > PAGE_LIMIT])
     return "\n".join(lines), problems
