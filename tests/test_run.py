@@ -118,6 +118,13 @@ def test_failing_inline_expression(project):
         run_chapter(chapter, project, echo=lambda s: None)
 
 
+def test_an_inline_expression_must_not_be_empty(project):
+    """Quarto 1.10 leaves an inline expression whose value is "" as source (execute-inline.ts)."""
+    chapter = write(project / "chapters" / "a.qmd", "```{python}\nx = ''\n```\n\nSee `{python} x`.\n")
+    with pytest.raises(ChapterError, match=r"chapters/a.qmd:5: inline expression `x` is empty"):
+        run_chapter(chapter, project, echo=lambda s: None)
+
+
 def test_book_chapters_reads_parts_and_refuses_missing_files(project):
     write(project / "chapters" / "a.qmd", "# A\n")
     assert book_chapters(project) == [project / "index.qmd", project / "chapters" / "a.qmd"]

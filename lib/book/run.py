@@ -234,7 +234,11 @@ def _fill_inline(client: NotebookClient, prose: Prose, root: Path) -> str:
         if result["status"] != "ok":
             raise ChapterError(f"{_relative(file, root)}:{line}: inline expression `{expr}` failed: "
                                f"{result['ename']}: {result['evalue']}")
-        text = text.replace(f"`{{python}} {expr}`", plain_value(result["data"]["text/plain"]), 1)
+        value = plain_value(result["data"]["text/plain"])
+        if not value:  # Quarto keeps an expression whose value is empty as its source
+            raise ChapterError(f"{_relative(file, root)}:{line}: inline expression `{expr}` is empty: "
+                               "Quarto would show its source instead; give it some text")
+        text = text.replace(f"`{{python}} {expr}`", value, 1)
     return text
 
 
