@@ -95,7 +95,10 @@ def test_a_failed_render_is_retried_next_time(book, quarto, monkeypatch):
 
 FAKE_QUARTO = """import os, pathlib, sys, time
 gate = pathlib.Path(os.environ["FAKE_QUARTO_GATE"])
+waited = time.monotonic()
 while not gate.exists():  # the render waits until the test lets it finish
+    if time.monotonic() - waited > 120:  # a test that failed first never will
+        sys.exit("the gate never opened")
     time.sleep(0.02)
 print("Rendering PDF", flush=True)
 if os.environ.get("FAKE_QUARTO_FAIL"):
