@@ -36,6 +36,16 @@ def test_finish_times_each_step_from_its_mark_to_the_next():
     assert sum(r.steps.values()) <= r.seconds
 
 
+def test_a_render_of_named_files_has_its_post_render_step_too():
+    """Files named on the command line (a worker's render) get no "[ 1/2]" marks."""
+    says = [QUARTO_SAYS[0], ("Executing 'e.quarto_ipynb'", 0.1), QUARTO_SAYS[5]]
+    script = "import sys, time\n" + "".join(
+        f"print({line!r}, flush=True); time.sleep({pause})\n" for line, pause in says)
+    process = subprocess.Popen([sys.executable, "-c", script], text=True, bufsize=1,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert list(render.finish(process).steps) == ["pre-render", "executing e", "post-render"]
+
+
 def test_copy_checkout_takes_sources_and_leaves_outputs(tmp_path):
     src = tmp_path / "src"
     for name in ("a.qmd", "lib/x.py", "_freeze/a/x.json", "chapters/films/f.mp4", "_book/a.html"):

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Quarto announces each file of a project as it starts on it, "[ 4/10] chapters/e.qmd", and
 # each phase around them: a project script ("Running script 'lib/book/hooks.py'", with no
-# arguments: the pre-render one before the first file, the post-render one after), the PDF's
-# LaTeX runs ("Rendering PDF").
+# arguments: the pre-render one first, the post-render one after the files, or after the
+# executions when files are named), the PDF's LaTeX runs ("Rendering PDF").
 FILE_MARK = re.compile(r"\[\s*\d+/\d+\]\s+(\S+\.qmd)")
 # When files are named on the command line there are no such marks, but each execution says so.
 EXECUTING = re.compile(r"Executing '([\w.-]+)\.quarto_ipynb")
@@ -95,7 +95,7 @@ def finish(process: subprocess.Popen) -> Render:
         for line in process.stdout:
             lines.append(line)
             m, e = FILE_MARK.search(line), EXECUTING.search(line)
-            phase = (("post-render" if any(k.endswith(".qmd") for k, _ in marks) else "pre-render")
+            phase = (("post-render" if marks else "pre-render")  # the first script is pre-render
                      if SCRIPT.search(line) else "LaTeX (PDF)" if LATEX.search(line) else None)
             if m or e or phase:
                 marks.append((m[1] if m else f"executing {e[1]}" if e else phase, time.perf_counter()))
