@@ -4,9 +4,11 @@
     print(table(scores))               # a   72.1 % ± 1.3 %  (n = 5)
     verdict = compare(scores["a"], scores["b"])
 
-A claim that A beats B is made only when the gap is larger than its spread: `compare` pairs the
-runs seed by seed (same data, same start) and calls a winner only when the mean paired
-difference is larger than the standard deviation of those differences.
+A claim that A beats B is a statement about the mean paired difference, so `compare` pairs the
+runs seed by seed (same data, same start), gives that mean with a 95 % confidence interval from
+Student's t distribution with n - 1 degrees of freedom (the paired t interval), and calls a winner
+only when the interval excludes zero. The interval narrows as runs are added, as a test's
+power grows; it assumes the paired differences are roughly normal, which five runs cannot check.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
+from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,23 @@ class Summary:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A against B, seed by seed: mean and sd of the paired differences A - B, and the verdict
-    "A", "B", or "neither" when the gap is not larger than the spread."""
+    """A against B, seed by seed: the mean paired difference A - B (`gap`), the sample sd of the
+    differences, n, the `level` confidence interval [low, high] of the mean difference (paired t),
+    and the verdict "A" (interval above 0), "B" (below 0) or "neither" (it contains 0)."""
 
     gap: float
     sd: float
     n: int
+    low: float
+    high: float
     verdict: str
+    level: float = 0.95
+
+    def format(self, spec: str = ".1f", scale: float = 1.0, unit: str = "") -> str:
+        """E.g. "+2.3 points (95 % CI +0.4 to +4.2, n = 5)" with scale=100, unit=" points"."""
+        g, lo, hi = (scale * v for v in (self.gap, self.low, self.high))
+        return (f"{g:+{spec}}{unit} ({100 * self.level:g} % CI {lo:+{spec}} to {hi:+{spec}}, "
+                f"n = {self.n})")
 
 
 def _values(values, name: str = "values") -> np.ndarray:
@@ -62,15 +75,27 @@ def repeat(trial, settings, seeds) -> dict:
     return {s: np.array([float(trial(s, seed)) for seed in seeds]) for s in settings}
 
 
-def compare(a, b) -> Comparison:
-    """A against B over paired runs (run i of each used the same seed)."""
+def t_quantile(n: int, level: float = 0.95) -> float:
+    """The two-sided `level` quantile of Student's t with n - 1 degrees of freedom (2.776 for n = 5)."""
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    return float(stats.t.ppf(0.5 + level / 2, int(n) - 1))
+
+
+def compare(a, b, level: float = 0.95) -> Comparison:
+    """A against B over paired runs (run i of each used the same seed): the paired t interval."""
     a, b = _values(a, "a"), _values(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must hold the same number of paired runs, got {len(a)} and {len(b)}")
     d = a - b
+    n = len(d)
     gap, sd = float(d.mean()), float(d.std(ddof=1))
-    verdict = "A" if gap > sd else "B" if -gap > sd else "neither"
-    return Comparison(gap, sd, len(d), verdict)
+    half = t_quantile(n, level) * sd / np.sqrt(n)
+    low, high = gap - half, gap + half
+    verdict = "A" if low > 0 else "B" if high < 0 else "neither"
+    return Comparison(gap, sd, n, float(low), float(high), verdict, level)
 
 
 def table(results: dict, spec: str = ".1%") -> str:

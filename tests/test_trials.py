@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from scipy import stats  # noqa: E402
 from hypothesis import given, strategies as st  # noqa: E402
 
 from lib import trials  # noqa: E402
@@ -27,16 +28,47 @@ def test_repeat_runs_every_setting_on_every_seed_in_order():
     assert {k: v.tolist() for k, v in out.items()} == {"a": [31.0, 11.0], "bb": [32.0, 12.0]}
 
 
-def test_a_winner_is_called_only_when_the_gap_beats_the_spread():
-    # paired differences 2, 3, 4: mean 3, sd 1 -> A
-    assert trials.compare([12, 13, 14], [10, 10, 10]) == trials.Comparison(3.0, 1.0, 3, "A")
-    # differences 1, -1, 3: mean 1, sd 2 -> no verdict, though A's mean is higher
-    c = trials.compare([11, 9, 13], [10, 10, 10])
-    assert (c.gap, c.sd, c.verdict) == (1.0, 2.0, "neither")
+@given(st.lists(st.floats(-100, 100), min_size=2, max_size=30), st.floats(-5, 5),
+       st.sampled_from([0.9, 0.95, 0.99]))
+def test_the_interval_is_scipys_paired_t_interval(b, shift, level):
+    rng = np.random.default_rng(len(b))
+    a = np.array(b) + shift + rng.normal(0, 1, len(b))  # noisy differences, so sd > 0
+    c = trials.compare(a, b, level=level)
+    ci = stats.ttest_rel(a, b).confidence_interval(level)
+    assert (c.low, c.high) == pytest.approx((ci.low, ci.high), rel=1e-9, abs=1e-9)
+    assert c.verdict == ("A" if ci.low > 0 else "B" if ci.high < 0 else "neither")
+
+
+def test_the_t_quantile_matches_the_printed_table():
+    # Student's t, two-sided 95 %: 12.706 (1 df), 2.776 (4 df), 2.262 (9 df); any statistics table
+    assert [round(trials.t_quantile(n), 3) for n in (2, 5, 10)] == [12.706, 2.776, 2.262]
+
+
+def test_a_winner_is_called_only_when_the_interval_excludes_zero():
+    # paired differences 2, 3, 4: mean 3, sd 1, half-width 4.303 / sqrt(3) = 2.484 -> [0.52, 5.48]
+    c = trials.compare([12, 13, 14], [10, 10, 10])
+    assert (c.gap, c.sd, c.n, c.verdict) == (3.0, 1.0, 3, "A")
+    assert (c.low, c.high) == pytest.approx((3 - 4.302653 / 3 ** 0.5, 3 + 4.302653 / 3 ** 0.5))
+    # differences 1, 2, 6: mean 3, sd 2.65 -> [-3.57, 9.57]: no verdict, though every run of A is ahead
+    c = trials.compare([11, 12, 16], [10, 10, 10])
+    assert c.verdict == "neither" and c.low < 0
     assert trials.compare([10, 10, 10], [12, 13, 14]).verdict == "B"
     # unpaired spreads would hide this: each method varies by 10 across seeds, the gap is steady
     a, b = np.array([50, 60, 70.0]), np.array([49, 59, 69.0])
     assert trials.compare(a, b).verdict == "A" and trials.summarise(a).sd == 10
+
+
+def test_more_runs_of_the_same_spread_give_a_verdict():
+    # the same mean lead and spread: undecided with 3 runs, decided with 12 (the interval narrows)
+    d = np.array([3.0, -1.0, 2.0])
+    assert trials.compare(10 + d, np.full(3, 10.0)).verdict == "neither"
+    d12 = np.tile(d, 4)
+    assert trials.compare(10 + d12, np.full(12, 10.0)).verdict == "A"
+
+
+def test_comparison_format():
+    c = trials.compare([0.52, 0.53, 0.54], [0.50, 0.50, 0.50])
+    assert c.format(".1f", scale=100, unit=" points") == "+3.0 points (95 % CI +0.5 to +5.5, n = 3)"
 
 
 def test_table_lists_mean_sd_and_runs():
@@ -59,6 +91,8 @@ def test_plot_spread_draws_every_run_and_the_mean():
     (lambda: trials.summarise([1.0, np.nan]), "finite"),
     (lambda: trials.compare([1, 2], [1, 2, 3]), "same number"),
     (lambda: trials.repeat(lambda s, seed: 0, ["a"], seeds=[]), "seeds"),
+    (lambda: trials.t_quantile(1), "n must be"),
+    (lambda: trials.compare([1, 2], [0, 0], level=1.5), "level"),
     (lambda: trials.plot_spread(plt.gca(), [1, 2], [[1, 2]]), "runs must be"),
 ])
 def test_bad_input_is_named(call, words):
