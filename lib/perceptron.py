@@ -1,6 +1,8 @@
 """Rosenblatt's perceptron, logic gates, XOR and n-bit parity."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.optimize import linprog
 
@@ -133,20 +135,54 @@ def parity_pattern(rule: str, size: int = 256) -> np.ndarray:
     return RULES[rule](x, y)
 
 
-def hidden_units_needed(n_bits: int, rng: np.random.Generator, *, max_hidden: int = 8,
-                        seeds: int = 20, epochs: int = 4000, lr: float = 2.0):
-    """Train parity nets with 1..max_hidden hidden units, `seeds` random starts each.
+@dataclass(frozen=True)
+class ParitySearch:
+    """A search over hidden-layer sizes for n-bit parity (see `search_hidden_units`).
 
-    Returns (needed, solved): `needed` is the fewest hidden units for which some start
-    classifies every pattern right (None if none did); solved[h - 1] is the fraction of
-    starts that did with h hidden units.
+    fewest: the fewest hidden units with which at least one start classified every pattern
+    right, or None; an upper bound found by search, not the number parity needs.
+    solved: (max_hidden,) how many of the `starts` starts did, for 1, 2, ... hidden units.
+    nets: the trained stacks, nets[h - 1] with h hidden units, `starts` networks each.
     """
+
+    fewest: int | None
+    solved: np.ndarray
+    starts: int
+    nets: tuple
+
+
+def search_hidden_units(n_bits: int, rng: np.random.Generator, *, max_hidden: int = 8,
+                        seeds: int = 20, epochs: int = 4000, lr: float = 2.0) -> ParitySearch:
+    """Train n-bit parity nets with 1..max_hidden sigmoid hidden units, `seeds` random starts
+    each (full-batch gradient descent with momentum 0.9 on the cross-entropy), and count the
+    starts that classify all 2**n_bits patterns right."""
     X, y = parity_table(n_bits)
-    solved = []
+    solved, nets = [], []
     for h in range(1, max_hidden + 1):
         net = mlp.init_mlp((n_bits, h, 1), rng, scale=2.0, stack=seeds)
         net, _ = mlp.train(net, X, y, lr=lr, epochs=epochs, momentum=0.9)
         right = np.all((mlp.predict(net, X) > 0.5) == y, axis=-1)  # (seeds,)
-        solved.append(float(right.mean()))
-    needed = next((h for h, s in enumerate(solved, start=1) if s > 0), None)
-    return needed, np.array(solved)
+        solved.append(int(right.sum()))
+        nets.append(net)
+    fewest = next((h for h, s in enumerate(solved, start=1) if s > 0), None)
+    return ParitySearch(fewest, np.array(solved), seeds, tuple(nets))
+
+
+def parity_network(n_bits: int, *, gain: float = 10.0, steep: float = 20.0) -> mlp.MLP:
+    """A sigmoid network with floor(n/2) + 1 hidden units that computes n-bit parity, by hand.
+
+    Every hidden unit sees the count s = x_1 + ... + x_n. Unit 0 is a gentle ramp, a sigmoid
+    used in its nearly linear middle; units k = 1 .. floor(n/2) are steep steps at
+    s = 2k - 1/2, each subtracting 2. The output's input is then close to gain * (s - 1/2 -
+    2 floor(s / 2)) = gain * ((s mod 2) - 1/2): a sawtooth, positive exactly when s is odd.
+    """
+    if not (isinstance(n_bits, (int, np.integer)) and 2 <= n_bits <= 16):
+        raise ValueError(f"n_bits must be an integer from 2 to 16, got {n_bits}")
+    eps = 1.0 / n_bits**2  # ramp slope: sigma(eps u) = 1/2 + eps u / 4 - O((eps u)^3)
+    centres = 2.0 * np.arange(1, n_bits // 2 + 1) - 0.5  # where the steps sit, (n // 2,)
+    slopes = np.concatenate([[eps], np.full(len(centres), steep)])  # (h,)
+    W1 = np.ones((n_bits, 1)) * slopes  # every unit sees the count: (n, h)
+    b1 = -slopes * np.concatenate([[n_bits / 2], centres])  # (h,)
+    W2 = gain * np.concatenate([[4 / eps], np.full(len(centres), -2.0)])[:, None]  # (h, 1)
+    b2 = gain * np.array([-2 / eps + n_bits / 2 - 0.5])  # (1,)
+    return mlp.MLP((W1, W2), (b1, b2))

@@ -7,8 +7,8 @@ from scipy.special import comb
 
 from lib import mlp
 from lib.perceptron import (
-    gate, hidden_units_needed, linearly_separable, neuron, parity, parity_pattern,
-    parity_table, step, train_perceptron, train_xor,
+    gate, linearly_separable, neuron, parity, parity_network, parity_pattern, parity_table,
+    search_hidden_units, step, train_perceptron, train_xor,
 )
 
 
@@ -90,8 +90,51 @@ def test_parity_patterns():
 def test_xor_needs_two_hidden_units():
     # With one hidden unit the output is a monotone function of one linear form, so it can only
     # draw one line: XOR (2-bit parity) is out of reach, and two units suffice.
-    needed, solved = hidden_units_needed(2, np.random.default_rng(0), max_hidden=3, seeds=10, epochs=2000)
-    assert solved[0] == 0 and needed == 2
+    search = search_hidden_units(2, np.random.default_rng(0), max_hidden=3, seeds=10, epochs=2000)
+    assert search.solved[0] == 0 and search.fewest == 2 and search.starts == 10
+    assert [net.sizes for net in search.nets] == [(2, 1, 1), (2, 2, 1), (2, 3, 1)]
+    X, y = parity_table(2)
+    right = np.all((mlp.predict(search.nets[1], X) > 0.5) == y, axis=-1)
+    assert right.sum() == search.solved[1]  # the counts are the stored networks' own
+
+
+@pytest.mark.parametrize("n_bits", range(2, 13))
+def test_hand_built_parity_network_has_floor_half_plus_one_units(n_bits):
+    # Setiono (1997): floor(n/2) + 1 sigmoid hidden units suffice for n-bit parity.
+    X, y = parity_table(n_bits)
+    net = parity_network(n_bits)
+    assert net.sizes == (n_bits, n_bits // 2 + 1, 1) and net.hidden == "sigmoid"
+    p = mlp.predict(net, X)
+    assert np.array_equal(p > 0.5, y == 1) and np.abs(p - y).max() < 0.01
+
+
+def _threshold_functions(n):
+    """Every linearly separable Boolean function of n inputs, as truth tables over parity_table."""
+    X, _ = parity_table(n)
+    tables = ((np.arange(2 ** 2 ** n)[:, None] >> np.arange(2 ** n)) & 1)  # all functions
+    return X, [t for t in tables if linearly_separable(X, t)]
+
+
+def test_three_bit_parity_needs_three_threshold_hidden_units():
+    # The minimum for hard-threshold hidden units without skip connections is n for n <= 4
+    # ("Minimal feedforward parity networks using threshold gates", Neural Computation 2001).
+    # Check n = 3 by exhaustion: 104 threshold functions of 3 inputs (a known count), and no
+    # pair of them gives the output unit a code from which parity is linearly separable.
+    X, functions = _threshold_functions(3)
+    _, y = parity_table(3)
+    assert len(functions) == 104
+    for h1 in functions:
+        for h2 in functions:
+            codes = h1 * 2 + h2  # the hidden code of each pattern, 0..3
+            label = {}
+            if any(label.setdefault(c, t) != t for c, t in zip(codes, y)):
+                continue  # two patterns of different parity share a code
+            # on {0,1}^2 only XOR and XNOR of all four codes are not linearly separable
+            assert len(label) == 4 and label[0] == label[3] != label[1] == label[2]
+    # and three threshold units do it: unit k fires when at least k inputs are on
+    counts = X.sum(axis=1)
+    hidden = (counts[:, None] >= np.arange(1, 4)).astype(int)
+    assert linearly_separable(hidden, y)
 
 
 @pytest.mark.parametrize("call, error, words", [
