@@ -1,12 +1,14 @@
-"""A deep, narrow, sparse network on a plane of pixels: 250 layers of one local operation.
+"""One fixed local layer applied again and again: label propagation with a sharpening step.
 
 The state is a class-score map S of shape (classes, size, size): a probability distribution
 over the classes at every pixel (or a batch of independent maps, (..., classes, size, size),
-each with its own training points: several draws of the data run at once). It starts uniform (no information) except at the pixels of
-the labelled training points. Every layer is the same sparse operation: each pixel combines
-its k x k neighbourhood (a small convolution per class, lib.conv.conv2d), the scores are
-sharpened by a power gamma > 1 (the non-linearity) and renormalised to sum to 1, and the
-training pixels are clamped back to their labels.
+each with its own training points: several draws of the data run at once). It starts uniform
+(no information) except at the pixels of the labelled training points. Every layer is the same
+fixed operation, nothing in it is trained: each pixel combines its k x k neighbourhood (a small
+convolution per class, lib.conv.conv2d, one kernel shared by every pixel and class), the scores
+are sharpened by a power gamma >= 1 and renormalised to sum to 1, and the training pixels are
+clamped back to their labels. With gamma = 1 this is label propagation (Zhu and Ghahramani
+2002) on the pixel grid; the sharpening s^g / sum s^g is a softmax of ln s at temperature 1/g.
 """
 from __future__ import annotations
 
@@ -115,7 +117,13 @@ def class_map(S: np.ndarray, tol: float = 1e-12) -> np.ndarray:
 
 
 def layer_cost(size: int, classes: int, k: int) -> dict[str, int]:
-    """Parameters and multiply-adds of one sparse layer and of a dense layer of the same width."""
+    """Parameters and multiply-adds of the convolution of one layer, three ways, at equal width.
+
+    sparse: this layer, a k x k neighbourhood and one kernel shared by every pixel and class;
+    local: the same k x k neighbourhoods, but every number with weights of its own;
+    dense: every number connected to every number of the layer before, with a bias.
+    """
     width = classes * size * size  # numbers in one layer's state
     return {"width": width, "sparse_params": k * k, "sparse_macs": width * k * k,
+            "local_params": width * k * k, "local_macs": width * k * k,
             "dense_params": width * width + width, "dense_macs": width * width}

@@ -1,7 +1,9 @@
-"""The 250-layer sparse network: each layer is the convolution it claims, scores stay distributions."""
+"""The 250 layers of lib.sparse: each layer is the convolution it claims, with gamma = 1 it is label
+propagation on the grid graph, its sharpening is a softmax, and scores stay distributions."""
 import numpy as np
 import pytest
 from scipy.signal import correlate2d
+from scipy.special import softmax
 from sklearn.neighbors import KNeighborsClassifier
 
 from lib.knn import knn_predict
@@ -62,7 +64,48 @@ def test_one_class_is_that_class_everywhere():
 def test_layer_cost_by_hand():
     cost = layer_cost(size=96, classes=4, k=3)
     assert cost["width"] == 36_864 and cost["sparse_params"] == 9 and cost["sparse_macs"] == 331_776
+    assert cost["local_params"] == cost["local_macs"] == 36_864 * 9
     assert cost["dense_macs"] == 36_864**2 and cost["dense_params"] == 36_864**2 + 36_864
+
+
+def grid_graph(G, kernel):
+    """The weight matrix (G*G, G*G) of the pixel grid: pixel p to pixel q with the kernel's weight
+    for their offset, zero beyond the border; built pixel by pixel, independently of conv2d."""
+    W = np.zeros((G * G, G * G))
+    r = kernel.shape[0] // 2
+    for i in range(G):
+        for j in range(G):
+            for di in range(-r, r + 1):
+                for dj in range(-r, r + 1):
+                    if 0 <= i + di < G and 0 <= j + dj < G:
+                        W[i * G + j, (i + di) * G + j + dj] = kernel[di + r, dj + r]
+    return W
+
+
+def test_with_gamma_one_a_layer_is_label_propagation():
+    # Zhu and Ghahramani (2002): Y <- T Y with the row-normalised transition matrix T = D^-1 W of
+    # the graph, then the labelled points clamped back to their labels.
+    X, y = four_classes(5, np.random.default_rng(8))
+    plane = Plane(size=12, extent=3.5)
+    S, clamped, labels = initial_scores(plane, X, y, 4)
+    W = grid_graph(12, BINOMIAL3)
+    T = W / W.sum(axis=1, keepdims=True)
+    Y = S.reshape(4, -1).T  # (pixels, classes)
+    for _ in range(15):
+        Y = T @ Y
+        Y[clamped.ravel()] = labels.reshape(4, -1).T[clamped.ravel()]
+        S = layer(S, BINOMIAL3, gamma=1.0, clamped=clamped, labels=labels)
+        assert np.allclose(S.reshape(4, -1).T, Y, rtol=0, atol=1e-13)
+
+
+def test_sharpening_is_a_softmax_at_temperature_one_over_gamma():
+    rng = np.random.default_rng(9)
+    S = rng.random((4, 10, 10)) + 0.01
+    S /= S.sum(axis=0)
+    mixed = np.stack([correlate2d(S[k], BINOMIAL3, mode="same") for k in range(4)])
+    for gamma in (1.1, 2.0):
+        # s^g / sum s^g = e^(g ln s) / sum e^(g ln s): softmax of ln s at temperature 1/g
+        assert np.allclose(layer(S, BINOMIAL3, gamma=gamma), softmax(gamma * np.log(mixed), axis=0))
 
 
 def test_knn_agrees_with_scikit_learn():
