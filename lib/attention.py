@@ -44,6 +44,15 @@ def softmax_rows(S: np.ndarray, mask: np.ndarray | None = None, *, out=None) -> 
     return out
 
 
+def softmax_jacobian(a: np.ndarray) -> np.ndarray:
+    """d softmax / d scores of weights a (..., T): diag(a) - a aᵀ, (..., T, T). Its size is how
+    much a change of the scores can still move the weights: near 0 when a is nearly one-hot."""
+    a = np.asarray(a, dtype=float)
+    if a.ndim < 1 or not np.all(np.isfinite(a)):
+        raise ValueError(f"a must be a finite array of weights with a last axis, got shape {a.shape}")
+    return a[..., :, None] * np.eye(a.shape[-1]) - a[..., :, None] * a[..., None, :]
+
+
 def attention(Q, K, V, mask=None):
     """Scaled dot-product attention softmax(Q Kᵀ / √dk) V; returns (output, weights)."""
     Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))

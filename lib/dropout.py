@@ -1,6 +1,8 @@
 """Inverted dropout: during training each unit is zeroed independently with probability p and
 the survivors are scaled by 1 / (1 - p), so every unit keeps its expected value; at test time
-nothing is dropped. And the ensemble view: averaging many random masks (MC dropout)."""
+nothing is dropped. And the ensemble view: the predictions of many randomly thinned networks,
+averaged arithmetically (Monte Carlo dropout) or geometrically (the normalised geometric mean,
+which the full network equals exactly when only a softmax layer's inputs are dropped)."""
 from __future__ import annotations
 
 import numpy as np
@@ -40,12 +42,39 @@ def dropout_masks(net: mlp.MLP, n: int, p: float, rng: np.random.Generator) -> l
     return [mask((n, width), p, rng) for width in net.sizes[1:-1]]
 
 
-def mc_predict(net: mlp.MLP, X: np.ndarray, p: float, rng: np.random.Generator,
-               samples: int = 100) -> np.ndarray:
-    """Monte Carlo dropout: the mean of the predictions of `samples` random masks, (n, classes)."""
+def thinned_predictions(net: mlp.MLP, X: np.ndarray, p: float, rng: np.random.Generator,
+                        samples: int = 100, *, p_input: float = 0.0) -> np.ndarray:
+    """The outputs of `samples` randomly thinned networks, (samples, n, classes): each with its
+    own inverted-dropout masks, p on every hidden unit and p_input on every input, per example."""
     if not (isinstance(samples, (int, np.integer)) and samples >= 1):
         raise ValueError(f"samples must be a positive integer, got {samples}")
-    total = 0.0
+    _check_p(p_input)
+    X = np.asarray(X, dtype=float)
+    out = []
     for _ in range(samples):
-        total = total + mlp.forward(net, X, dropout_masks(net, len(X), p, rng))[-1]
-    return total / samples
+        seen = X * mask(X.shape, p_input, rng) if p_input > 0 else X
+        out.append(mlp.forward(net, seen, dropout_masks(net, len(X), p, rng))[-1])
+    return np.array(out)
+
+
+def geometric_mean(P: np.ndarray, axis: int = 0) -> np.ndarray:
+    """The normalised geometric mean of probability distributions P (last axis: classes) over
+    `axis`: exp(mean log P), rescaled so each distribution sums to 1."""
+    P = np.asarray(P, dtype=float)
+    if P.ndim < 2 or axis % P.ndim == P.ndim - 1:
+        raise ValueError(f"P must have a sample axis besides its last (class) axis, got shape {P.shape}")
+    if np.any(P < 0):
+        raise ValueError("P must hold probabilities, got negative values")
+    with np.errstate(divide="ignore"):
+        L = np.log(P).mean(axis=axis)
+    if not np.all(np.isfinite(L.max(axis=-1))):
+        raise ValueError("P gives every class a zero probability in some sample: no geometric mean")
+    L -= L.max(axis=-1, keepdims=True)  # the largest becomes exp(0) = 1
+    G = np.exp(L)
+    return G / G.sum(axis=-1, keepdims=True)
+
+
+def mc_predict(net: mlp.MLP, X: np.ndarray, p: float, rng: np.random.Generator,
+               samples: int = 100, *, p_input: float = 0.0) -> np.ndarray:
+    """Monte Carlo dropout: the mean of the predictions of `samples` random masks, (n, classes)."""
+    return thinned_predictions(net, X, p, rng, samples, p_input=p_input).mean(axis=0)

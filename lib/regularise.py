@@ -1,10 +1,14 @@
 """Dropout and its alternatives, measured: many networks trained at once, each its own experiment.
 
 A stack of S networks (see `lib/mlp.py`) trains in one loop, each network on its own training
-set (of its own size), with its own dropout rates and its own weight decay, so that a sweep
-over sizes x seeds x settings costs one vectorised training instead of hundreds. Every
-`every` steps the accuracies are recorded: on each network's own training set, on a shared
-test set, and on each network's validation set if it has one (for early stopping).
+set (of its own size), with its own dropout rates and its own L2 penalty, so that a sweep over
+sizes x seeds x settings costs one vectorised training instead of hundreds. Every `every` steps
+the accuracies are recorded: on each network's own training set, on a shared test set if one is
+given, and on each network's validation set if it has one (for early stopping).
+
+The L2 penalty (lambda/2)·||W||² is added to the loss, so lambda·W joins the gradient *before*
+Adam rescales it: this is not the decoupled weight decay of AdamW (Loshchilov and Hutter 2019),
+which shrinks the weights directly, outside the adaptive step.
 """
 from __future__ import annotations
 
@@ -18,11 +22,12 @@ from lib.optim import Adam
 
 @dataclass(frozen=True)
 class Record:
-    """Accuracies as training went: `steps` (C,) and, per checkpoint and network, (C, S)."""
+    """Accuracies as training went: `steps` (C,) and, per checkpoint and network, (C, S); `test`
+    is None when training had no test set, `val` when it had no validation sets."""
 
     steps: np.ndarray
     train: np.ndarray
-    test: np.ndarray
+    test: np.ndarray | None
     val: np.ndarray | None = None
 
 
@@ -73,13 +78,14 @@ def _accuracy(net: mlp.MLP, X, y, counts=None) -> np.ndarray:
 
 
 def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: int,
-                X_test, y_test, batch_size: int = 32, lr: float = 1e-3, p_drop=0.0, p_input=0.0,
+                X_test=None, y_test=None, batch_size: int = 32, lr: float = 1e-3, p_drop=0.0, p_input=0.0,
                 weight_decay=0.0, val=None, every: int = 50, callback=None,
                 dtype=np.float32) -> tuple[mlp.MLP, Record]:
     """Adam on minibatches drawn with replacement from each network's own set (X, y, counts as
     from `stack_sets`), with inverted dropout p_drop on the hidden units and p_input on the
-    inputs, and L2 weight decay (added to the gradient as weight_decay * W) — each a scalar or
-    one value per network. `val`, if given, is (X, y, counts) of each network's validation set.
+    inputs, and an L2 penalty on the weights (weight_decay · W added to the gradient, which Adam
+    then rescales: not AdamW) — each a scalar or one value per network. `val`, if given, is
+    (X, y, counts) of each network's validation set; X_test, y_test, if given, a shared test set.
     Arithmetic in `dtype`: single precision by default, twice as fast, and plenty for SGD.
     At every checkpoint, callback(step, net) is called if given (to keep snapshots).
     """
@@ -100,7 +106,9 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
     decay = _per_network(weight_decay, S, "weight_decay", np.inf)[:, None, None].astype(dtype)
     L = len(net.W)
     params = [p.astype(dtype) for p in net.W + net.b]
-    X_test = np.asarray(X_test, dtype=dtype)
+    if (X_test is None) != (y_test is None):
+        raise ValueError("give both X_test and y_test, or neither")
+    X_test = None if X_test is None else np.asarray(X_test, dtype=dtype)
     val = None if val is None else (np.asarray(val[0], dtype=dtype), *val[1:])
     adam = Adam(params, lr)
     rows = np.arange(S)[:, None]
@@ -120,12 +128,14 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
             current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
             checkpoints.append(step)
             train.append(_accuracy(current, X, y, counts))
-            test.append(_accuracy(current, X_test, y_test))
+            if X_test is not None:
+                test.append(_accuracy(current, X_test, y_test))
             if val is not None:
                 valid.append(_accuracy(current, *val))
             if callback is not None:
                 callback(step, current)
-    record = Record(np.array(checkpoints), np.array(train), np.array(test),
+    record = Record(np.array(checkpoints), np.array(train),
+                    np.array(test) if X_test is not None else None,
                     np.array(valid) if val is not None else None)
     return replace(net, W=tuple(params[:L]), b=tuple(params[L:])), record
 
@@ -141,10 +151,36 @@ def _masks(rng: np.random.Generator, shape, p: np.ndarray, dtype=np.float64) -> 
     return out
 
 
-def early_stopped(record: Record) -> np.ndarray:
-    """(S,) test accuracy at the checkpoint where each network's validation accuracy was best
-    (the first such checkpoint): what stopping early would have kept."""
+def stopping_checkpoint(val, patience: int | None = None) -> np.ndarray:
+    """(S,) index of the checkpoint early stopping keeps, for validation accuracies val (C, S).
+
+    Training stops once `patience` checkpoints in a row have not beaten the best so far, and the
+    best so far (the first, if tied) is kept; patience None runs to the end and keeps the best.
+    """
+    val = np.asarray(val, dtype=float)
+    if val.ndim != 2 or len(val) == 0:
+        raise ValueError(f"val must be (checkpoints, networks) accuracies, got shape {val.shape}")
+    if patience is not None and not (isinstance(patience, (int, np.integer)) and patience >= 1):
+        raise ValueError(f"patience must be a positive integer or None, got {patience!r}")
+    kept = np.zeros(val.shape[1], dtype=int)
+    for s in range(val.shape[1]):
+        best, waited = 0, 0
+        for c in range(1, len(val)):
+            if val[c, s] > val[best, s]:
+                best, waited = c, 0
+            else:
+                waited += 1
+                if patience is not None and waited >= patience:
+                    break
+        kept[s] = best
+    return kept
+
+
+def early_stopped(record: Record, patience: int | None = None) -> np.ndarray:
+    """(S,) test accuracy at the checkpoint early stopping keeps (`stopping_checkpoint`)."""
     if record.val is None:
         raise ValueError("early stopping needs a validation record: train with val=(X, y, counts)")
-    best = record.val.argmax(axis=0)  # (S,)
-    return record.test[best, np.arange(record.test.shape[1])]
+    if record.test is None:
+        raise ValueError("the record has no test accuracies: train with X_test, y_test")
+    kept = stopping_checkpoint(record.val, patience)
+    return record.test[kept, np.arange(record.test.shape[1])]

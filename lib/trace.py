@@ -1,15 +1,23 @@
-"""Tracing a trained MLP backwards: which unit contributes most to the one after it.
+"""Tracing a trained MLP backwards: which unit contributes most to the one after it, and what the
+network loses when a unit is held constant.
 
 The contribution of unit j (activation a_j) to unit k of the next layer, at input x, is
 a_j(x) · W[j, k]: what j adds to k's weighted sum. A negative weight flips the sign, so a
-picture of the contribution is the activation colour-inverted. "Most contributing" is the
-largest mean |a_j(x) · W[j, k]| over the inputs given.
+picture of the contribution is the activation colour-inverted. A constant part of it could as
+well be k's bias, so the strength of j for k is measured by the spread (standard deviation) of
+the contribution over the inputs; the mean |contribution|, which counts that constant part too,
+is kept for comparison. The causal test is an ablation: hold a unit at its mean and measure the
+output (`without_unit`).
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
 from lib import mlp
+
+MEASURES = ("sd", "mean_abs")
 
 
 def contributions(net: mlp.MLP, X: np.ndarray, layer: int, unit: int) -> np.ndarray:
@@ -25,14 +33,40 @@ def contributions(net: mlp.MLP, X: np.ndarray, layer: int, unit: int) -> np.ndar
     return A * net.W[layer][:, unit]
 
 
-def trace_back(net: mlp.MLP, X: np.ndarray, output_unit: int = 0):
-    """From the output unit back to the input: at each layer the unit with the largest mean
-    |contribution| to the unit chosen after it. Returns [(layer, chosen unit, mean |contribution|
-    of every unit of that layer)], last hidden layer first, the input layer last."""
+def strength(C: np.ndarray, measure: str = "sd") -> np.ndarray:
+    """(units,) strength of each column of contributions C (n, units): its standard deviation
+    over the n inputs ("sd"), or its mean absolute value ("mean_abs")."""
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
+    C = np.asarray(C, dtype=float)
+    return C.std(axis=0) if measure == "sd" else np.abs(C).mean(axis=0)
+
+
+def trace_back(net: mlp.MLP, X: np.ndarray, output_unit: int = 0, *, measure: str = "sd"):
+    """From the output unit back to the input: at each layer the unit whose contribution to the
+    unit chosen after it is strongest (`strength`, by `measure`). Returns [(layer, chosen unit,
+    strength of every unit of that layer)], last hidden layer first, the input layer last."""
     steps, unit = [], output_unit
     for layer in range(len(net.W) - 1, -1, -1):
-        strength = np.abs(contributions(net, X, layer, unit)).mean(axis=0)
-        chosen = int(np.argmax(strength))
-        steps.append((layer, chosen, strength))
+        s = strength(contributions(net, X, layer, unit), measure)
+        chosen = int(np.argmax(s))
+        steps.append((layer, chosen, s))
         unit = chosen
     return steps
+
+
+def without_unit(net: mlp.MLP, layer: int, unit: int, value: float) -> mlp.MLP:
+    """`net` with hidden unit `unit` of hidden layer `layer` (1 = the first) held at `value`.
+
+    A constant activation sends value · W[layer][unit] to the next layer whatever the input, so
+    the same network is: that row of weights set to zero and value times it added to the bias.
+    """
+    if not 1 <= layer < len(net.W):
+        raise ValueError(f"layer must be a hidden layer, 1..{len(net.W) - 1}, got {layer}")
+    if not 0 <= unit < net.W[layer].shape[0]:
+        raise ValueError(f"unit must be in 0..{net.W[layer].shape[0] - 1}, got {unit}")
+    W, b = list(net.W), list(net.b)
+    b[layer] = b[layer] + value * W[layer][unit]
+    W[layer] = W[layer].copy()
+    W[layer][unit] = 0.0
+    return replace(net, W=tuple(W), b=tuple(b))

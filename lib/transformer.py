@@ -122,6 +122,22 @@ def reversal_batch(rng: np.random.Generator, size: int = 64, length: int = 8, di
     return tokens, tokens[:, ::-1].copy()
 
 
+def without_heads(p: dict, cfg: Config, heads) -> dict:
+    """The parameters with the given heads removed, heads = [(layer, head), ...] counted from 0.
+
+    A head's output enters the block only through its dk rows of W_o (the heads are concatenated,
+    then projected), so zeroing those rows zeroes its contribution and nothing else."""
+    q, dk = dict(p), cfg.d // cfg.heads
+    for layer, head in heads:
+        if not (0 <= layer < cfg.layers and 0 <= head < cfg.heads):
+            raise ValueError(f"(layer, head) must lie in (0..{cfg.layers - 1}, 0..{cfg.heads - 1}), "
+                             f"got ({layer}, {head})")
+        Wo = q[f"L{layer}.Wo"].copy()
+        Wo[head * dk:(head + 1) * dk] = 0.0
+        q[f"L{layer}.Wo"] = Wo
+    return q
+
+
 def predict_by_layer(p: dict, cfg: Config, tokens) -> list[np.ndarray]:
     """The "logit lens": read the residual stream out through the final norm and W_out after the
     embedding and after each block; a list of cfg.layers + 1 arrays (B, T, vocab)."""

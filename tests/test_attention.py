@@ -106,7 +106,7 @@ def test_model_gradients_match_finite_differences():
     targets[0, 1] = -1  # ignored
     _, grads = loss_and_gradients(p, cfg, tokens, targets)
     h = 1e-6
-    for name in ("E", "L0.Wq", "L1.W1", "L1.g2", "gf", "W_out"):
+    for name in p:  # every parameter: the chapter says every gradient is checked
         fd = np.zeros_like(p[name])
         for idx in np.ndindex(p[name].shape):
             up, down = p[name].copy(), p[name].copy()
@@ -171,3 +171,45 @@ def test_softmax_in_place_equals_a_fresh_softmax():
     assert softmax_rows(scratch, mask, out=scratch) is scratch
     assert np.array_equal(scratch, fresh) and not np.array_equal(S, fresh)  # S itself untouched
     assert np.allclose(fresh.sum(-1), 1) and np.all(fresh[..., ~mask] == 0)
+
+
+def test_a_removed_head_is_missing_from_the_concatenation_and_nothing_else_changes():
+    """without_heads against a block written out by hand with that head's output left at zero."""
+    from lib.transformer import forward, without_heads
+
+    rng = np.random.default_rng(23)
+    cfg = Config(vocab=7, d=12, heads=3, ffn=8, layers=2, max_len=6, causal=True)
+    p = init_model(cfg, rng)
+    tokens = rng.integers(0, 7, (2, 6))
+    q = without_heads(p, cfg, [(1, 2)])
+    assert set(q) == set(p) and all(np.array_equal(q[k], p[k]) for k in p if k != "L1.Wo")
+    # layer 2 by hand: attention per head, head 3 replaced by zeros, concatenated, projected
+    X = embed(p, cfg, tokens)
+    X, _ = block_forward(X, {k[3:]: v for k, v in p.items() if k.startswith("L0.")}, 3, causal_mask(6))
+    b = {k[3:]: v for k, v in p.items() if k.startswith("L1.")}
+    N1, _ = layer_norm_forward(X, b["g1"], b["b1n"])
+    outs = []
+    for h in range(3):
+        cols = slice(4 * h, 4 * h + 4)
+        O, _ = attention(N1 @ b["Wq"][:, cols], N1 @ b["Wk"][:, cols], N1 @ b["Wv"][:, cols], causal_mask(6))
+        outs.append(O if h < 2 else np.zeros_like(O))
+    H = X + np.concatenate(outs, -1) @ b["Wo"]
+    N2, _ = layer_norm_forward(H, b["g2"], b["b2n"])
+    Y = H + np.maximum(N2 @ b["W1"] + b["c1"], 0) @ b["W2"] + b["c2"]
+    N, _ = layer_norm_forward(Y, p["gf"], p["bf"])
+    assert np.allclose(forward(q, cfg, tokens)[0], N @ p["W_out"] + p["b_out"])
+    assert not np.allclose(forward(p, cfg, tokens)[0], N @ p["W_out"] + p["b_out"])
+    with pytest.raises(ValueError, match="layer, head"):
+        without_heads(p, cfg, [(2, 0)])
+
+
+def test_softmax_jacobian_matches_finite_differences():
+    from lib.attention import softmax_jacobian
+
+    rng = np.random.default_rng(24)
+    s, h = rng.normal(size=5) * 2, 1e-6
+    J = softmax_jacobian(softmax_rows(s))
+    fd = np.column_stack([(softmax_rows(s + h * e) - softmax_rows(s - h * e)) / (2 * h) for e in np.eye(5)])
+    assert np.allclose(J, fd, atol=1e-8)
+    one_hot = softmax_jacobian(np.array([0.0, 1.0, 0.0]))
+    assert np.array_equal(one_hot, np.zeros((3, 3)))  # a saturated softmax passes no gradient

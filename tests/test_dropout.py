@@ -63,6 +63,9 @@ def test_mc_dropout_with_p_zero_equals_the_network():
     (lambda: mlp.forward(mlp.init_mlp((2, 3, 1), np.random.default_rng()), np.ones((4, 2)), []),
      "one array per hidden layer"),
     (lambda: mlp.init_mlp((784, 32, 0, 4), np.random.default_rng()), "sizes"),
+    (lambda: __import__("lib.dropout").dropout.geometric_mean(np.array([[[1.0, 0.0]], [[0.0, 1.0]]])),
+     "every class a zero"),
+    (lambda: __import__("lib.dropout").dropout.geometric_mean(np.ones((2, 3)), axis=1), "sample axis"),
 ])
 def test_bad_input_is_refused_clearly(call, words):
     with pytest.raises(ValueError, match=words):
@@ -79,3 +82,45 @@ def test_dropconnect_drops_weights_not_units_and_keeps_the_expectation():
     assert not np.any(np.all(M == 0, axis=1)) and not np.any(np.all(M == 0, axis=0))
     mean = np.mean([W * dropconnect_mask(W, 0.3, rng) for _ in range(4000)], axis=0)
     assert np.allclose(mean, W, atol=5 * np.abs(W).max() * np.sqrt(0.3 / 0.7 / 4000))
+
+
+def test_the_full_network_is_the_geometric_mean_of_every_thinned_network_of_a_softmax_layer():
+    """Hinton et al. (2012): with dropout only on the inputs of one softmax layer, the weight-scaled
+    (here: inverted-dropout, unscaled) network equals the normalised geometric mean over all 2^d
+    masks, each weighted by its probability. Checked by enumerating all 2^6 masks."""
+    import itertools
+
+    from lib.dropout import geometric_mean
+
+    rng = np.random.default_rng(5)
+    net = mlp.init_mlp((6, 3), rng, output="softmax", scale=2.0)  # one softmax layer
+    X, p = rng.normal(size=(4, 6)), 0.4
+    log_mean = 0.0
+    for keep in itertools.product([0, 1], repeat=6):
+        k = np.array(keep)
+        weight = np.prod(np.where(k, 1 - p, p))
+        log_mean = log_mean + weight * np.log(mlp.predict(net, X * k / (1 - p)))
+    G = np.exp(log_mean) / np.exp(log_mean).sum(axis=1, keepdims=True)
+    assert np.allclose(G, mlp.predict(net, X), atol=1e-12)
+    # the arithmetic mean over the same masks is not the full network
+    A = sum(np.prod(np.where(np.array(k), 1 - p, p)) * mlp.predict(net, X * np.array(k) / (1 - p))
+            for k in itertools.product([0, 1], repeat=6))
+    assert not np.allclose(A, mlp.predict(net, X), atol=1e-3)
+    # geometric_mean of equally weighted samples, by hand
+    P = rng.dirichlet(np.ones(3), size=(5, 2))  # (samples, n, classes)
+    by_hand = np.exp(np.log(P).mean(0))
+    assert np.allclose(geometric_mean(P), by_hand / by_hand.sum(-1, keepdims=True))
+
+
+def test_thinned_predictions_draw_their_masks_as_written():
+    from lib.dropout import thinned_predictions
+
+    net = mlp.init_mlp((5, 7, 3), np.random.default_rng(6), hidden="relu", output="softmax")
+    X = np.random.default_rng(7).normal(size=(4, 5))
+    got = thinned_predictions(net, X, 0.5, np.random.default_rng(8), samples=3, p_input=0.2)
+    rng = np.random.default_rng(8)
+    for s in range(3):  # input mask first, then the hidden mask, sample by sample
+        seen = X * mask(X.shape, 0.2, rng)
+        assert np.allclose(got[s], mlp.forward(net, seen, [mask((4, 7), 0.5, rng)])[-1])
+    again = mc_predict(net, X, 0.5, np.random.default_rng(8), samples=3, p_input=0.2)
+    assert np.allclose(again, got.mean(0))

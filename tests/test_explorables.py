@@ -310,19 +310,26 @@ def test_the_dot_pointed_at_is_the_nearest_and_its_image_is_drawn(site):
 # --- does dropout work? -------------------------------------------------------------------------
 
 def test_the_verdict_rule_equals_lib_trials(site):
-    from lib.trials import compare
+    from lib.trials import compare, t_quantile
 
     rng = np.random.default_rng(12)
     dropout, plain = rng.uniform(0.6, 0.9, (3, 5)), rng.uniform(0.6, 0.9, (3, 5))
     dropout[1] = plain[1] + [0.02, 0.03, 0.04, 0.03, 0.025]  # a clear lead
-    md = quick("dropout-measured", {"sizes": [10, 50, 200], "dropout": dropout, "plain": plain},
+    dropout[2] = plain[2] + [0.03, -0.01, 0.025, 0.02, 0.015]  # a lead: called with 5 runs, not 2
+    t = [t_quantile(n) for n in range(2, 6)]
+    md = quick("dropout-measured", {"sizes": [10, 50, 200], "dropout": dropout, "plain": plain, "t": t},
                [Choice("size", "Size", ((0, "10"), (1, "50"), (2, "200")), "1"), Slider("runs", "Runs", 2, 5, 1, 5)])
     visit = open_page(site, md)
+    verdicts = set()
     for k in range(3):
-        for n in (2, 5):
-            got = module(visit, "dropout-measured", f"m.compare({js(dropout[k][:n])}, {js(plain[k][:n])})")
+        for n in (2, 3, 5):
+            got = module(visit, "dropout-measured", f"m.compare({js(dropout[k][:n])}, {js(plain[k][:n])}, {t[n - 2]})")
             want = compare(dropout[k][:n], plain[k][:n])
             assert got["verdict"] == want.verdict
-            assert got["gap"] == pytest.approx(want.gap, abs=1e-12) and got["sd"] == pytest.approx(want.sd, abs=1e-12)
+            verdicts.add(want.verdict)
+            for key in ("gap", "sd", "low", "high"):
+                assert got[key] == pytest.approx(getattr(want, key), abs=1e-12), key
+    assert {"A", "neither"} <= verdicts  # both branches of the rule are exercised
     visit.page.close()
-    check_interaction(site, md, "explore-dropout-measured-runs", key="ArrowLeft")
+    before, after = check_interaction(site, md, "explore-dropout-measured-runs", key="ArrowLeft")
+    assert "95 % interval" in before and "5 runs" in before and "2 runs" in after

@@ -79,6 +79,32 @@ def test_early_stopping_keeps_the_test_score_of_the_best_validation_checkpoint()
         early_stopped(Record(record.steps, record.train, record.test))
 
 
+def test_patience_stops_at_the_first_run_of_checks_without_improvement():
+    from lib.regularise import stopping_checkpoint
+
+    val = np.array([[0.5, 0.5], [0.6, 0.4], [0.6, 0.4], [0.55, 0.45], [0.9, 0.7]]).copy()
+    # network 0: best 0.6 at check 1, then two checks without a better one, then 0.9; network 1:
+    # the start stays best for three checks, then 0.7 at check 4
+    assert stopping_checkpoint(val, 1).tolist() == [1, 0]
+    assert stopping_checkpoint(val, 2).tolist() == [1, 0]
+    assert stopping_checkpoint(val, 3).tolist() == [4, 0]
+    assert stopping_checkpoint(val, 4).tolist() == [4, 4]
+    assert stopping_checkpoint(val).tolist() == [4, 4]  # no patience: the best of the run
+    for bad in (0, 1.5):
+        with pytest.raises(ValueError, match="patience"):
+            stopping_checkpoint(val, bad)
+
+
+def test_a_stack_trains_without_a_test_set():
+    sets, _, _ = problem()
+    X, y, counts = stack_sets(sets)
+    net = mlp.init_mlp((5, 4, 3), np.random.default_rng(1), hidden="relu", output="softmax", stack=2)
+    _, record = train_stack(net, X, y, counts, np.random.default_rng(2), steps=20, every=10)
+    assert record.test is None and record.train.shape == (2, 2)
+    with pytest.raises(ValueError, match="both"):
+        train_stack(net, X, y, counts, np.random.default_rng(2), steps=2, X_test=X[0])
+
+
 def test_per_class_draws_k_of_each_class():
     y = np.array([0, 1, 2] * 10 + [2] * 5)
     idx = per_class(y, 4, np.random.default_rng(0))

@@ -1,4 +1,6 @@
 """Tracing contributions backwards, PCA, and the star data, each against an independent computation."""
+import statistics
+
 import numpy as np
 import pytest
 from matplotlib.path import Path
@@ -7,25 +9,56 @@ from sklearn.decomposition import PCA
 from lib import mlp
 from lib.data import distance_to_polygon, inside, star, star_polygon
 from lib.pca import pca
-from lib.trace import contributions, trace_back
+from lib.trace import contributions, strength, trace_back, without_unit
 
 
-def test_trace_back_picks_the_largest_contribution_recomputed_by_hand():
+@pytest.mark.parametrize("measure", ["sd", "mean_abs"])
+def test_trace_back_picks_the_strongest_contribution_recomputed_by_hand(measure):
     rng = np.random.default_rng(0)
     net = mlp.init_mlp((2, 6, 5, 4, 1), rng, hidden="tanh", scale=2.0)
     X = rng.uniform(-1, 1, (300, 2))
-    steps = trace_back(net, X)
+    steps = trace_back(net, X, measure=measure)
     assert [layer for layer, _, _ in steps] == [3, 2, 1, 0]
     # recompute every step with explicit loops over units, from the weights and a fresh forward pass
     H = [X]
     for W, b in zip(net.W[:-1], net.b[:-1]):
         H.append(np.tanh(H[-1] @ W + b))
     unit = 0
-    for layer, chosen, strength in steps:
-        by_hand = [np.mean([abs(H[layer][i, j] * net.W[layer][j, unit]) for i in range(len(X))])
-                   for j in range(net.W[layer].shape[0])]
-        assert np.allclose(strength, by_hand) and chosen == int(np.argmax(by_hand))
+    for layer, chosen, s in steps:
+        by_hand = []
+        for j in range(net.W[layer].shape[0]):
+            c = [H[layer][i, j] * net.W[layer][j, unit] for i in range(len(X))]
+            by_hand.append(statistics.pstdev(c) if measure == "sd" else np.mean(np.abs(c)))
+        assert np.allclose(s, by_hand) and chosen == int(np.argmax(by_hand))
         unit = chosen
+
+
+def test_a_constant_unit_is_strong_by_mean_abs_and_zero_by_sd():
+    C = np.column_stack([np.full(50, 3.0), np.linspace(-1, 1, 50)])  # a constant offset, a signal
+    assert np.argmax(strength(C, "mean_abs")) == 0 and np.argmax(strength(C, "sd")) == 1
+    assert strength(C, "sd")[0] == 0
+    with pytest.raises(ValueError, match="measure"):
+        strength(C, "max")
+
+
+def test_without_unit_is_the_network_with_that_unit_held_constant():
+    rng = np.random.default_rng(5)
+    net = mlp.init_mlp((2, 6, 5, 1), rng, hidden="tanh")
+    X = rng.uniform(-1, 1, (40, 2))
+    for layer, unit, value in ((1, 2, 0.3), (2, 4, -0.7)):
+        # by hand: the forward pass with that activation overwritten
+        A = X
+        for l, (W, b) in enumerate(zip(net.W, net.b)):
+            Z = A @ W + b
+            A = np.tanh(Z) if l < len(net.W) - 1 else 1 / (1 + np.exp(-Z[:, 0]))
+            if l + 1 == layer:
+                A = A.copy()
+                A[:, unit] = value
+        assert np.allclose(mlp.predict(without_unit(net, layer, unit, value), X), A)
+    assert np.array_equal(net.W[1], mlp.init_mlp((2, 6, 5, 1), np.random.default_rng(5), hidden="tanh").W[1])
+    for bad in ((0, 0), (3, 0), (1, 6)):
+        with pytest.raises(ValueError, match="layer|unit"):
+            without_unit(net, *bad, 0.0)
 
 
 def test_contributions_sum_to_the_weighted_input():
