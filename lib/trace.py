@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib import mlp
+from lib import check, mlp
 
 
 def contributions(net: mlp.MLP, X: np.ndarray, layer: int, unit: int) -> np.ndarray:
@@ -17,10 +17,8 @@ def contributions(net: mlp.MLP, X: np.ndarray, layer: int, unit: int) -> np.ndar
 
     layer 0 is the input, layer len(net.W) - 1 the last hidden layer.
     """
-    if not 0 <= layer < len(net.W):
-        raise ValueError(f"layer must be in 0..{len(net.W) - 1}, got {layer}")
-    if not 0 <= unit < net.W[layer].shape[1]:
-        raise ValueError(f"unit must be in 0..{net.W[layer].shape[1] - 1}, got {unit}")
+    layer = check.integer("layer", layer, 0, len(check.instance("net", net, mlp.MLP).W) - 1)
+    unit = check.integer("unit", unit, 0, net.W[layer].shape[1] - 1)
     A = mlp.forward(net, X)[layer]  # (n, units of layer)
     return A * net.W[layer][:, unit]
 
@@ -29,6 +27,7 @@ def trace_back(net: mlp.MLP, X: np.ndarray, output_unit: int = 0):
     """From the output unit back to the input: at each layer the unit with the largest mean
     |contribution| to the unit chosen after it. Returns [(layer, chosen unit, mean |contribution|
     of every unit of that layer)], last hidden layer first, the input layer last."""
+    check.integer("output_unit", output_unit, 0, check.instance("net", net, mlp.MLP).W[-1].shape[1] - 1)
     steps, unit = [], output_unit
     for layer in range(len(net.W) - 1, -1, -1):
         strength = np.abs(contributions(net, X, layer, unit)).mean(axis=0)
