@@ -29,12 +29,14 @@ and `python bench/bad_input.py --only gd. --details` shows what each bad input d
 """
 from __future__ import annotations
 
+import atexit
 import gzip
 import hashlib
 import importlib
 import inspect
 import math
 import pkgutil
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,6 +226,7 @@ def _close(expected, **kw):
 def _table() -> list[Entry]:
     rng = np.random.default_rng(0)
     tmp = Path(tempfile.mkdtemp(prefix="bad-inputs-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # the forked children leave by os._exit: not theirs
     idx = tmp / "x.idx"
     idx.write_bytes(_idx_bytes())
     (tmp / "x.gz").write_bytes(gzip.compress(_idx_bytes()))
