@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib import check
+
 EPS = 1e-5
 
 
 def sinusoidal(T: int, d: int) -> np.ndarray:
     """Positional encodings (T, d): sin and cos of pos / 10000^(2i/d) in alternate columns."""
-    if not (isinstance(T, (int, np.integer)) and T >= 1 and isinstance(d, (int, np.integer)) and d >= 2 and d % 2 == 0):
-        raise ValueError(f"T must be >= 1 and d an even number >= 2, got T={T}, d={d}")
+    T, d = check.integer("T", T), check.integer("d", d, low=2)
+    if d % 2:
+        raise ValueError(f"d must be an even number >= 2, got {d}")
+    check.fits("T and d", (T, d), 16 * T * d)
     pos = np.arange(T)[:, None]
     freq = 1.0 / 10000 ** (np.arange(0, d, 2) / d)  # (d/2,)
     P = np.zeros((T, d))
@@ -24,6 +28,8 @@ def sinusoidal(T: int, d: int) -> np.ndarray:
 
 def causal_mask(T: int) -> np.ndarray:
     """(T, T) booleans, True where attending is allowed: position t sees positions <= t."""
+    T = check.integer("T", T)
+    check.fits("T", T, 2 * T * T)
     return np.tril(np.ones((T, T), dtype=bool))
 
 
@@ -31,7 +37,13 @@ def softmax_rows(S: np.ndarray, mask: np.ndarray | None = None, *, out=None) -> 
     """Softmax over the last axis; masked-out entries get exactly zero weight.
 
     out=S computes in place, overwriting the scores (no new array the size of S)."""
-    S = np.asarray(S, dtype=float)
+    S = check.array("S", S, ndim=range(1, 64))
+    if out is not None and not (isinstance(out, np.ndarray) and out.shape == S.shape and out.dtype == float):
+        raise ValueError(f"out must be None or a float array of S's shape {S.shape}")
+    if mask is not None:
+        mask = check.array("mask", mask, dtype=bool)
+        if mask.ndim > S.ndim or mask.shape != S.shape[S.ndim - mask.ndim:] or not mask.any(axis=-1).all():
+            raise ValueError(f"mask must fit S {S.shape} and allow at least one position in every row")
     if out is None:
         out = S.copy()
     elif out is not S:
@@ -55,10 +67,10 @@ def softmax_jacobian(a: np.ndarray) -> np.ndarray:
 
 def attention(Q, K, V, mask=None):
     """Scaled dot-product attention softmax(Q Kᵀ / √dk) V; returns (output, weights)."""
-    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))
-    for name, a in (("Q", Q), ("K", K), ("V", V)):
-        if not np.all(np.isfinite(a)):
-            raise ValueError(f"{name} must be finite, got NaN or inf")
+    Q, K, V = (check.array(name, a, ndim=range(2, 64)) for name, a in (("Q", Q), ("K", K), ("V", V)))
+    if K.shape[-1] != Q.shape[-1] or V.shape[-2] != K.shape[-2]:
+        raise ValueError(f"Q (..., T_q, dk), K (..., T_k, dk) and V (..., T_k, dv) do not match: {Q.shape}, "
+                         f"{K.shape}, {V.shape}")
     T_q, T_k = Q.shape[-2], K.shape[-2]
     if mask is not None and np.shape(mask) != (T_q, T_k):
         raise ValueError(f"mask must have shape ({T_q}, {T_k}), got {np.shape(mask)}")
@@ -74,22 +86,29 @@ def _attend(Q, K, V, mask=None):
 
 
 def split_heads(X, h):
+    X, h = np.asarray(X), check.integer("h", h)
+    if X.ndim != 3 or X.shape[-1] % h:
+        raise ValueError(f"X must be (B, T, d) with d divisible by h = {h}, got shape {X.shape}")
     B, T, d = X.shape
     return X.reshape(B, T, h, d // h).transpose(0, 2, 1, 3)  # (B, T, d) -> (B, h, T, dk)
 
 
 def merge_heads(X):
+    X = np.asarray(X)
+    if X.ndim != 4:
+        raise ValueError(f"X must be (B, h, T, dk), got shape {X.shape}")
     B, h, T, dk = X.shape
     return X.transpose(0, 2, 1, 3).reshape(B, T, h * dk)  # (B, h, T, dk) -> (B, T, d)
 
 
 def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None):
     """Multi-head self-attention of X (B, T, d): project, split into heads, attend, concatenate, project."""
+    X, heads = check.array("X", X, ndim=3, dtype=None), check.integer("heads", heads)
     d = X.shape[-1]
     if d % heads:
         raise ValueError(f"d_model = {d} is not divisible by heads = {heads}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite, got NaN or inf")
+    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv), ("Wo", Wo)):
+        check.array(name, W, shape=(d, d), dtype=None)
     T = X.shape[-2]
     if mask is not None and np.shape(mask) != (T, T):
         raise ValueError(f"mask must have shape ({T}, {T}), got {np.shape(mask)}")
@@ -100,7 +119,12 @@ def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None):
 
 
 def mha_backward(dY, cache, Wq, Wk, Wv, Wo):
+    if not (isinstance(cache, tuple) and len(cache) == 6):
+        raise TypeError("cache must be the cache mha_forward returned")
     X, Q, K, V, A, C = cache
+    dY = check.array("dY", dY, shape=X.shape, dtype=None)
+    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv), ("Wo", Wo)):
+        check.array(name, W, shape=(X.shape[-1],) * 2, dtype=None)
     dk = Q.shape[-1]
     dWo = np.einsum("btd,bte->de", C, dY)
     dO = split_heads(dY @ Wo.T, Q.shape[1])  # (B, h, T, dk)
@@ -119,6 +143,8 @@ def mha_backward(dY, cache, Wq, Wk, Wv, Wo):
 
 def layer_norm_forward(X, g, b):
     """(X - mean) / sqrt(var + eps) * g + b over the last axis."""
+    X = check.array("X", X, ndim=range(1, 64), dtype=None)
+    g, b = check.array("g", g, shape=X.shape[-1:], dtype=None), check.array("b", b, shape=X.shape[-1:], dtype=None)
     mu = X.mean(axis=-1, keepdims=True)
     var = X.var(axis=-1, keepdims=True)
     inv = 1.0 / np.sqrt(var + EPS)
@@ -127,7 +153,10 @@ def layer_norm_forward(X, g, b):
 
 
 def layer_norm_backward(dY, cache):
+    if not (isinstance(cache, tuple) and len(cache) == 3):
+        raise TypeError("cache must be the cache layer_norm_forward returned")
     Xhat, inv, g = cache
+    dY = check.array("dY", dY, shape=Xhat.shape, dtype=None)
     dXhat = dY * g
     d = Xhat.shape[-1]
     dX = inv / d * (d * dXhat - dXhat.sum(-1, keepdims=True) - Xhat * (dXhat * Xhat).sum(-1, keepdims=True))
@@ -137,6 +166,10 @@ def layer_norm_backward(dY, cache):
 
 def block_forward(X, p: dict, heads: int, mask=None):
     """One pre-norm transformer block: H = X + MHA(LN1(X)); Y = H + FFN(LN2(H)), FFN = ReLU(.W1 + b1)W2 + b2."""
+    X, p = check.array("X", X, ndim=3, dtype=None), _check_block(p)
+    d, f = X.shape[-1], check.array("p['W1']", p["W1"], ndim=2, dtype=None).shape[-1]
+    for name, shape in (("W1", (d, f)), ("c1", (f,)), ("W2", (f, d)), ("c2", (d,))):
+        check.array(f"p['{name}']", p[name], shape=shape, dtype=None)
     N1, ln1 = layer_norm_forward(X, p["g1"], p["b1n"])
     M, mha = mha_forward(N1, p["Wq"], p["Wk"], p["Wv"], p["Wo"], heads, mask)
     H = X + M
@@ -148,7 +181,10 @@ def block_forward(X, p: dict, heads: int, mask=None):
 
 
 def block_backward(dY, cache, p: dict):
+    if not (isinstance(cache, tuple) and len(cache) == 6):
+        raise TypeError("cache must be the cache block_forward returned")
     ln1, mha, ln2, N2, Z, R = cache
+    dY, p = check.array("dY", dY, shape=mha[0].shape, dtype=None), _check_block(p)
     g = {"W2": np.einsum("btf,btd->fd", R, dY), "c2": dY.sum(axis=(0, 1))}
     dZ = (dY @ p["W2"].T) * (Z > 0)
     g["W1"], g["c1"] = np.einsum("btd,btf->df", N2, dZ), dZ.sum(axis=(0, 1))
@@ -162,7 +198,21 @@ def block_backward(dY, cache, p: dict):
 
 def init_block(d: int, ffn: int, rng: np.random.Generator) -> dict:
     """Random block parameters: weights ~ N(0, 1/fan_in), layer-norm gains 1, biases 0."""
+    d, ffn, rng = check.integer("d", d), check.integer("ffn", ffn), check.generator("rng", rng)
+    check.fits("d and ffn", (d, ffn), 8 * (4 * d * d + 2 * d * ffn))
     w = lambda m, n: rng.normal(0, 1 / np.sqrt(m), (m, n))
     return {"g1": np.ones(d), "b1n": np.zeros(d), "Wq": w(d, d), "Wk": w(d, d), "Wv": w(d, d), "Wo": w(d, d),
             "g2": np.ones(d), "b2n": np.zeros(d), "W1": w(d, ffn), "c1": np.zeros(ffn), "W2": w(ffn, d),
             "c2": np.zeros(d)}
+
+
+BLOCK = ("g1", "b1n", "Wq", "Wk", "Wv", "Wo", "g2", "b2n", "W1", "c1", "W2", "c2")
+
+
+def _check_block(p) -> dict:
+    if not isinstance(p, dict):
+        raise TypeError(f"p must be a dict of block parameters (init_block), got {type(p).__name__}")
+    missing = [k for k in BLOCK if k not in p]
+    if missing:
+        raise ValueError(f"p is missing the block parameters {missing}")
+    return p

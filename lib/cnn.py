@@ -5,6 +5,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from lib import check
 from lib.conv import conv2d, max_pool, max_pool_backward
 from lib.softmax import cross_entropy, cross_entropy_gradient, softmax
 
@@ -20,8 +21,9 @@ class CNN:
 def init_cnn(rng: np.random.Generator, *, filters: int = 8, kernel: int = 3, image: int = 8,
              classes: int = 10) -> CNN:
     """Random CNN for (image x image) inputs: He-scaled kernels, small dense weights, zero biases."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng, filters, kernel = check.generator("rng", rng), check.integer("filters", filters), check.integer("kernel", kernel)
+    image, classes = check.integer("image", image), check.integer("classes", classes)
+    check.fits("filters, image and classes", (filters, image, classes), 8 * filters * image**2 * classes)
     pooled = (image - kernel + 1) // 2
     if pooled < 1:
         raise ValueError(f"a {kernel}x{kernel} kernel leaves nothing to pool in a {image}x{image} image")
@@ -32,9 +34,10 @@ def init_cnn(rng: np.random.Generator, *, filters: int = 8, kernel: int = 3, ima
 
 def forward(net: CNN, X: np.ndarray):
     """Class probabilities (N, classes) for images X (N, H, W), and what backprop needs."""
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 3:
-        raise ValueError(f"X must be (N, H, W) images, got shape {X.shape}")
+    net, X = check.instance("net", net, CNN), check.array("X", X, ndim=3, axes="(N, H, W) images")
+    F, _, k, _ = net.K.shape
+    if F * ((X.shape[1] - k + 1) // 2) * ((X.shape[2] - k + 1) // 2) != net.W.shape[0]:
+        raise ValueError(f"X must be images of the size net was made for, got shape {X.shape}")
     Z = conv2d(X[:, None], net.K) + net.c[:, None, None]  # (N, 1, H, W) -> (N, F, H', W')
     A = np.maximum(Z, 0)
     P = max_pool(A, 2)  # (N, F, p, p)
@@ -49,6 +52,8 @@ def predict(net: CNN, X: np.ndarray) -> np.ndarray:
 
 def loss_and_gradients(net: CNN, X: np.ndarray, y: np.ndarray) -> tuple[float, CNN]:
     """Mean cross-entropy on (X, y) and its gradient, as a CNN of the same shapes."""
+    X = check.array("X", X, ndim=3)
+    y = check.labels("y", y, n=len(X), classes=check.instance("net", net, CNN).b.shape[0])
     _, (X, Z, A, P, logits) = forward(net, X)
     d_logits = cross_entropy_gradient(logits, y)  # (N, classes): (softmax - onehot) / N
     dW = P.reshape(len(X), -1).T @ d_logits
@@ -63,10 +68,10 @@ def loss_and_gradients(net: CNN, X: np.ndarray, y: np.ndarray) -> tuple[float, C
 def train(net: CNN, X, y, rng: np.random.Generator, *, epochs: int = 20, lr: float = 0.05,
           batch_size: int = 32, momentum: float = 0.9) -> tuple[CNN, np.ndarray]:
     """Minibatch SGD with momentum; returns the trained net and the mean loss of each epoch."""
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr}")
-    if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
-        raise ValueError(f"epochs must be a positive integer, got {epochs}")
+    lr, epochs = check.number("lr", lr, low=0, low_open=True), check.integer("epochs", epochs)
+    batch_size, momentum = check.integer("batch_size", batch_size), check.number("momentum", momentum, 0, 1, high_open=True)
+    rng, X = check.generator("rng", rng), check.array("X", X, ndim=3)
+    y = check.labels("y", y, n=len(X), classes=check.instance("net", net, CNN).b.shape[0])
     names = [f.name for f in fields(CNN)]
     params = {k: getattr(net, k).copy() for k in names}
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
@@ -86,7 +91,7 @@ def train(net: CNN, X, y, rng: np.random.Generator, *, epochs: int = 20, lr: flo
 
 def top_k(probs: np.ndarray, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """The k most probable classes of each row, most probable first: (indices, probabilities), (N, k)."""
-    if not (isinstance(k, (int, np.integer)) and 1 <= k <= probs.shape[-1]):
-        raise ValueError(f"k must be an integer from 1 to {probs.shape[-1]}, got {k}")
+    probs = check.array("probs", probs, ndim=(1, 2), low=0, high=1, dtype=None)
+    k = check.integer("k", k, high=probs.shape[-1])
     order = np.argsort(-probs, axis=-1, kind="stable")[..., :k]
     return order, np.take_along_axis(probs, order, axis=-1)

@@ -13,24 +13,22 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from lib import check
+
 MODES = ("valid", "same", "full")
 
 
 def _check_int(name: str, value, low: int = 1) -> int:
-    if not (isinstance(value, (int, np.integer)) and value >= low):
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return check.integer(name, value, low)
 
 
 def _check_finite(name: str, a) -> np.ndarray:
-    a = np.asarray(a, dtype=float)
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite, got NaN or inf")
-    return a
+    return check.array(name, a, empty=True)
 
 
 def pad_for(mode: str, kh: int, kw: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """Zero padding (before, after) for rows and columns, matching scipy.signal.correlate2d."""
+    mode, kh, kw = check.choice("mode", mode, MODES), check.integer("kh", kh), check.integer("kw", kw)
     if mode == "valid":
         return (0, 0), (0, 0)
     if mode == "same":  # for an even kernel the extra row and column of zeros go after, as in SciPy
@@ -50,20 +48,20 @@ def conv2d(x, w, *, stride: int = 1, padding: str = "valid", method: str | None 
     if padding not in MODES:
         raise ValueError(f"padding must be one of {MODES}, got {padding!r}")
     if x.ndim == 2 and w.ndim != 2:
-        raise ValueError(f"a 2-D image needs a 2-D kernel (kh, kw), got kernel shape {w.shape}")
+        raise ValueError(f"a 2-D image x needs a 2-D kernel w (kh, kw), got w of shape {w.shape}")
     if x.ndim in (3, 4) and (w.ndim != 4 or w.shape[1] != x.shape[-3]):
-        raise ValueError(f"an image with {x.shape[-3]} channels needs a kernel (F, {x.shape[-3]}, kh, kw), "
+        raise ValueError(f"x with {x.shape[-3]} channels needs a kernel w (F, {x.shape[-3]}, kh, kw), "
                          f"got {w.shape}")
     if x.ndim not in (2, 3, 4):
         raise ValueError(f"x must be (H, W), (C, H, W) or (N, C, H, W), got shape {x.shape}")
     kh, kw = w.shape[-2:]
     if kh == 0 or kw == 0 or x.shape[-1] == 0 or x.shape[-2] == 0:
-        raise ValueError(f"image and kernel must not be empty, got {x.shape} and {w.shape}")
+        raise ValueError(f"x and w must not be empty, got {x.shape} and {w.shape}")
     rows, cols = pad_for(padding, kh, kw)
     if rows != (0, 0) or cols != (0, 0):
         x = np.pad(x, [(0, 0)] * (x.ndim - 2) + [rows, cols])
     if kh > x.shape[-2] or kw > x.shape[-1]:
-        raise ValueError(f"kernel {kh}x{kw} is larger than the image {x.shape[-2]}x{x.shape[-1]} "
+        raise ValueError(f"kernel w {kh}x{kw} is larger than the image x {x.shape[-2]}x{x.shape[-1]} "
                          f"with padding '{padding}'")
     if method is None:
         method = choose_method(x.shape, w.shape, stride)
@@ -85,6 +83,9 @@ def conv2d(x, w, *, stride: int = 1, padding: str = "valid", method: str | None 
 def choose_method(x_shape, w_shape, stride: int = 1) -> str:
     """'fft' when it needs fewer operations than the direct sum, else 'direct' (as SciPy decides,
     by a cost model: kh·kw per output for direct, a few n log n for two FFTs and their product)."""
+    x_shape, w_shape, stride = check.shape("x_shape", x_shape), check.shape("w_shape", w_shape), check.integer("stride", stride)
+    if len(x_shape) < 2 or len(w_shape) < 2:
+        raise ValueError(f"x_shape and w_shape must have at least two axes, got {x_shape} and {w_shape}")
     kh, kw = w_shape[-2:]
     H, W = x_shape[-2:]
     if stride != 1 or kh * kw < 25:  # small kernels: the direct sum is cheaper and exact
@@ -153,6 +154,8 @@ def max_pool_backward(x: np.ndarray, d_out: np.ndarray, size: int = 2) -> np.nda
 
     Each window's gradient goes to the first position holding its maximum.
     """
+    x, size = check.array("x", x, ndim=range(2, 64), dtype=None), check.integer("size", size)
+    d_out = check.array("d_out", d_out, shape=x.shape[:-2] + (x.shape[-2] // size, x.shape[-1] // size), dtype=None)
     *lead, H, W = x.shape
     h, w = H // size, W // size
     blocks = x[..., : h * size, : w * size].reshape(*lead, h, size, w, size)

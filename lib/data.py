@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib import check
+
 LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 weights for R, G, B
 
 
@@ -11,12 +13,13 @@ def photo(size: int = 256, corner: tuple[int, int] = (60, 110)) -> np.ndarray:
     """A real greyscale photo, (size, size) in [0, 1]: a crop of scikit-learn's bundled 'china.jpg'."""
     from sklearn.datasets import load_sample_image
 
+    size, corner = check.integer("size", size), check.shape("corner", corner)
+    if len(corner) != 2:
+        raise ValueError(f"corner must be (row, column), got {corner}")
     rgb = load_sample_image("china.jpg")  # (427, 640, 3) uint8, shipped with scikit-learn
     r, c = corner
-    if not (isinstance(size, (int, np.integer)) and size >= 1):
-        raise ValueError(f"size must be a positive integer, got {size}")
     if r < 0 or c < 0 or r + size > rgb.shape[0] or c + size > rgb.shape[1]:
-        raise ValueError(f"a {size}x{size} crop at {corner} does not fit in the {rgb.shape[:2]} photo")
+        raise ValueError(f"a crop of size {size} at corner {corner} does not fit in the {rgb.shape[:2]} photo")
     return rgb[r:r + size, c:c + size] @ LUMA / 255.0
 
 
@@ -30,8 +33,10 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
 
 def split(X: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Generator):
     """Shuffle once with `rng` and split: (X_train, y_train, X_test, y_test)."""
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    test_fraction = check.number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
+    rng, X, y = check.generator("rng", rng), np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise TypeError(f"X and y must be arrays with one row per example, got shapes {X.shape} and {y.shape}")
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
     order = rng.permutation(len(X))
@@ -54,8 +59,8 @@ TEMPLATES = (("the", "best", "costa", "{region}", "spot", "is"),
 
 def costa_corpus(n: int, rng: np.random.Generator) -> list[list[str]]:
     """n seven-word sentences 'the best costa <region> spot is <place>', places drawn by REGIONS' odds."""
-    if not (isinstance(n, (int, np.integer)) and n >= 1):
-        raise ValueError(f"n must be a positive integer, got {n}")
+    n, rng = check.integer("n", n), check.generator("rng", rng)
+    check.fits("n", n, 500 * n)  # a sentence: a list of seven words, about 500 bytes
     regions = sorted(REGIONS)
     sentences = []
     for _ in range(n):
@@ -69,11 +74,17 @@ def costa_corpus(n: int, rng: np.random.Generator) -> list[list[str]]:
 
 def vocabulary(sentences) -> list[str]:
     """Every word of the sentences, sorted: a word's index is its token."""
+    if not (isinstance(sentences, (list, tuple))
+            and all(isinstance(s, (list, tuple)) and all(isinstance(w, str) for w in s) for s in sentences)):
+        raise TypeError("sentences must be a list of sentences, each a list of words (strings)")
     return sorted({w for s in sentences for w in s})
 
 
 def star_polygon(points: int = 5, outer: float = 0.9, inner: float = 0.38) -> np.ndarray:
     """Vertices (2 * points, 2) of a star centred at 0 with one point straight up."""
+    points, outer = check.integer("points", points, low=2), check.number("outer", outer, low=0, low_open=True)
+    inner = check.number("inner", inner, low=0, low_open=True)
+    check.fits("points", points, 64 * points)
     angles = np.pi / 2 + np.pi * np.arange(2 * points) / points
     radii = np.where(np.arange(2 * points) % 2 == 0, outer, inner)
     return np.column_stack([radii * np.cos(angles), radii * np.sin(angles)])
@@ -81,9 +92,7 @@ def star_polygon(points: int = 5, outer: float = 0.9, inner: float = 0.38) -> np
 
 def inside(P: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     """Whether each point of P (n, 2) lies inside the polygon (m, 2): even-odd ray casting."""
-    P = np.asarray(P, dtype=float)
-    if P.ndim != 2 or P.shape[1] != 2:
-        raise ValueError(f"P must be points of shape (n, 2), got {P.shape}")
+    P, polygon = check.array("P", P, shape=(None, 2)), _check_polygon(polygon)
     a, b = polygon, np.roll(polygon, -1, axis=0)  # edges a -> b
     x, y = P[:, :1], P[:, 1:]  # (n, 1)
     straddles = (a[:, 1] > y) != (b[:, 1] > y)  # (n, m): the edge crosses the horizontal through P
@@ -94,8 +103,8 @@ def inside(P: np.ndarray, polygon: np.ndarray) -> np.ndarray:
 
 def star(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """n points uniform in [-1, 1]^2, X (n, 2), and y (n,): 1 inside a five-pointed star, else 0."""
-    if not (isinstance(n, (int, np.integer)) and n >= 1):
-        raise ValueError(f"n must be a positive integer, got {n}")
+    n, rng = check.integer("n", n), check.generator("rng", rng)
+    check.fits("n", n, 8 * 2 * n * 12)  # the points and inside()'s (n, 10) temporaries
     X = rng.uniform(-1, 1, (n, 2))
     return X, inside(X, star_polygon()).astype(int)
 
@@ -114,8 +123,15 @@ def digits_to_embed():
 
 def distance_to_polygon(P: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     """Distance from each point of P (n, 2) to the nearest edge of the polygon (m, 2), (n,)."""
-    P = np.asarray(P, dtype=float)
+    P, polygon = check.array("P", P, shape=(None, 2)), _check_polygon(polygon)
     a, b = polygon, np.roll(polygon, -1, axis=0)
     ab = b - a  # (m, 2)
     t = np.clip(((P[:, None] - a) * ab).sum(-1) / (ab**2).sum(-1), 0, 1)  # (n, m)
     return np.sqrt(((P[:, None] - (a + t[..., None] * ab)) ** 2).sum(-1)).min(axis=1)
+
+
+def _check_polygon(polygon) -> np.ndarray:
+    polygon = check.array("polygon", polygon, shape=(None, 2), dtype=None)
+    if len(polygon) < 3:
+        raise ValueError(f"polygon must have at least 3 vertices, got {len(polygon)}")
+    return polygon

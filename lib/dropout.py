@@ -7,24 +7,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib import mlp
+from lib import check, mlp
 
 
 def _check_p(p) -> float:
-    if not (isinstance(p, (int, float, np.floating)) and 0 <= p < 1):
-        raise ValueError(f"p must be a dropout probability in [0, 1), got {p!r}")
-    return float(p)
+    return check.number("p", p, 0, 1, high_open=True)  # a dropout probability
 
 
 def mask(shape, p: float, rng: np.random.Generator) -> np.ndarray:
     """Inverted-dropout mask: 0 with probability p, else 1 / (1 - p)."""
-    p = _check_p(p)
+    p, shape, rng = _check_p(p), check.shape("shape", shape), check.generator("rng", rng)
+    check.fits("shape", shape, 16 * np.prod(shape, dtype=float))
     return (rng.random(shape) >= p) / (1 - p)
 
 
 def dropout(a: np.ndarray, p: float, rng: np.random.Generator, *, training: bool = True) -> np.ndarray:
     """Apply inverted dropout to activations `a` (training), or return them unchanged (test time)."""
-    p = _check_p(p)
+    p, rng, training = _check_p(p), check.generator("rng", rng), check.flag("training", training)
+    a = check.array("a", a, dtype=None, empty=True)
     if not training or p == 0:
         return np.asarray(a)
     return a * mask(np.shape(a), p, rng)
@@ -34,11 +34,14 @@ def dropconnect_mask(W: np.ndarray, p: float, rng: np.random.Generator) -> np.nd
     """DropConnect (Wan et al., 2013): a mask over the weights, not the units. Each weight is
     zeroed independently with probability p and the rest scaled by 1 / (1 - p), so W * mask
     keeps W's expected value; a unit loses some of its connections but is never silenced whole."""
+    W = check.array("W", W, dtype=None, empty=True)
     return mask(np.shape(W), p, rng)
 
 
 def dropout_masks(net: mlp.MLP, n: int, p: float, rng: np.random.Generator) -> list[np.ndarray]:
     """One inverted-dropout mask per hidden layer of `net`, for a batch of n examples."""
+    net, n, p = check.instance("net", net, mlp.MLP), check.integer("n", n), _check_p(p)
+    check.fits("n", n, 16 * n * sum(net.sizes[1:-1]))
     return [mask((n, width), p, rng) for width in net.sizes[1:-1]]
 
 
@@ -46,10 +49,10 @@ def thinned_predictions(net: mlp.MLP, X: np.ndarray, p: float, rng: np.random.Ge
                         samples: int = 100, *, p_input: float = 0.0) -> np.ndarray:
     """The outputs of `samples` randomly thinned networks, (samples, n, classes): each with its
     own inverted-dropout masks, p on every hidden unit and p_input on every input, per example."""
-    if not (isinstance(samples, (int, np.integer)) and samples >= 1):
-        raise ValueError(f"samples must be a positive integer, got {samples}")
-    _check_p(p_input)
-    X = np.asarray(X, dtype=float)
+    net, samples, p = check.instance("net", net, mlp.MLP), check.integer("samples", samples), _check_p(p)
+    rng, X = check.generator("rng", rng), check.array("X", X, ndim=(2, 3), dtype=None)
+    p_input = check.number("p_input", p_input, 0, 1, high_open=True)
+    check.fits("samples", samples, 8.0 * samples * X.shape[0] * net.sizes[-1])
     out = []
     for _ in range(samples):
         seen = X * mask(X.shape, p_input, rng) if p_input > 0 else X

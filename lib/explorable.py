@@ -18,7 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib import check
+
 SCRIPTS = "../assets/explore"  # from a page in chapters/ to the modules
+NAME = r"[a-z][a-z0-9-]*"  # an explorable's name: its module assets/explore/<name>.js
+ID = r"[A-Za-z][A-Za-z0-9_-]*"  # a control's id, part of an HTML id
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,16 @@ class Slider:
     step: float
     value: float
 
+    def __post_init__(self):
+        check.text("id", self.id, pattern=ID), check.text("label", self.label, empty=False)
+        for field in ("min", "max", "step", "value"):
+            object.__setattr__(self, field, check.number(field, getattr(self, field)))
+        if not self.min < self.max:
+            raise ValueError(f"min must be below max, got min={self.min:g}, max={self.max:g}")
+        check.number("step", self.step, low=0, low_open=True), check.number("value", self.value, self.min, self.max)
+
     def html(self, name: str) -> str:
+        check.text("name", name, pattern=NAME)
         i = f"explore-{name}-{self.id}"
         return (f'<label for="{i}">{html.escape(self.label)}</label>'
                 f'<input type="range" id="{i}" min="{self.min:g}" max="{self.max:g}" '
@@ -49,7 +62,16 @@ class Choice:
     options: tuple
     value: str
 
+    def __post_init__(self):
+        check.text("id", self.id, pattern=ID), check.text("label", self.label, empty=False)
+        if not (isinstance(self.options, (tuple, list)) and self.options
+                and all(isinstance(o, (tuple, list)) and len(o) == 2 for o in self.options)):
+            raise TypeError(f"options must be a non-empty sequence of (value, text) pairs, got {self.options!r}")
+        if str(self.value) not in [str(v) for v, _ in self.options]:
+            raise ValueError(f"value must be one of the options' values, got {self.value!r}")
+
     def html(self, name: str) -> str:
+        check.text("name", name, pattern=NAME)
         i = f"explore-{name}-{self.id}"
         options = "".join(f'<option value="{html.escape(str(v))}"'
                           f'{" selected" if str(v) == str(self.value) else ""}>{html.escape(str(t))}</option>'
@@ -75,18 +97,26 @@ def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, captio
     """The explorable as Markdown: raw HTML on the web page, a line in the PDF. The canvas is
     `aspect` times as high as it is wide, or `phone_aspect` times in a window at most 600
     pixels wide (a phone), where a drawing laid out side by side is stacked instead."""
-    if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+    check.text("name", name)
+    if not re.fullmatch(NAME, name):
         raise ValueError(f"name must be lowercase letters, digits and hyphens, got {name!r}")
     for text, what in ((alt, "alt"), (try_this, "try_this"), (caption, "caption")):
-        if not str(text).strip():
+        if not check.text(what, text).strip():
             raise ValueError(f"{what} must not be empty: a reader needs it")
+    check.number("aspect", aspect)
     for value, what in ((aspect, "aspect"), (phone_aspect, "phone_aspect")):
-        if value is not None and not 0.1 <= value <= 3:
+        if value is not None and not 0.1 <= check.number(what, value) <= 3:
             raise ValueError(f"{what} (height / width) must be between 0.1 and 3, got {value}")
+    check.instance("data", data, dict), check.instance("controls", controls, (list, tuple))
+    for c in controls:
+        check.instance("controls", c, (Slider, Choice))
+    try:
+        payload = json.dumps(_plain(data), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"data must hold only numbers (no NaN or inf), text, lists and dicts: {e}") from None
     shape = f"aspect-ratio: {1 / aspect:.4g}"
     if phone_aspect is not None:  # applied by assets/theme.scss in a phone's window
         shape += f"; --phone-aspect: {1 / phone_aspect:.4g}"
-    payload = json.dumps(_plain(data), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
     fields = "".join(f'<div class="explorable-field">{c.html(name)}</div>' for c in controls)
     return "\n".join([
         '::: {.content-visible when-format="html"}',

@@ -18,6 +18,8 @@ import matplotlib as mpl
 from matplotlib.animation import FFMpegWriter
 from matplotlib.figure import Figure
 
+from lib import check
+
 FILM_DIR = Path("chapters/films")  # relative to the project root, where chapters run
 # Deterministic H.264: one thread (x264's frame threads reorder work), no encoder version
 # string, no creation time or other metadata; +faststart puts the index first, so a browser
@@ -44,7 +46,7 @@ class Film:
 
     def markdown(self, alt: str) -> str:
         """Markdown for a chapter page: the film on the web, its poster as a still elsewhere."""
-        if not alt.strip():
+        if not check.text("alt", alt).strip():
             raise ValueError("alt must describe the film, got an empty string")
         video, poster = f"films/{self.video.name}", f"films/{self.poster.name}"
         a = html.escape(alt, quote=True)
@@ -89,6 +91,11 @@ def save_film(fig: Figure, update, frames, name: str, *, fps: float, dpi: float 
     `name`.png (or .jpg, several times smaller for photographs), the still shown before the
     film plays and wherever films can't play.
     """
+    check.instance("fig", fig, Figure), check.function("update", update), check.text("name", name)
+    if isinstance(frames, (str, bytes)) or not hasattr(frames, "__iter__"):
+        raise TypeError(f"frames must be a sequence of the values update() takes, got {frames!r}")
+    fps, dpi = check.number("fps", fps, low=0, low_open=True), check.number("dpi", dpi, low=0, low_open=True)
+    poster, directory = check.integer("poster", poster, low=None), check.instance("directory", directory, (str, Path))
     frames = list(frames)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"name must be lowercase letters, digits and hyphens, got {name!r}")

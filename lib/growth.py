@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib import check
+
 
 def _check_N(N) -> np.ndarray:
-    N = np.asarray(N)
-    if N.size == 0:
-        raise ValueError("N must not be empty")
-    if not np.issubdtype(N.dtype, np.integer) and not np.all(np.isfinite(N)):
-        raise ValueError("N must be finite")
+    N = check.array("N", N, dtype=None)
     if np.any(N < 1):
         raise ValueError(f"N must be >= 1, got min {N.min()}")
     return N.astype(float)
@@ -17,12 +15,14 @@ def _check_N(N) -> np.ndarray:
 
 def compound(N, x=1.0) -> np.ndarray:
     """(1 + x/N)^N: a unit growing at rate x, compounded N times; broadcasts over N and x."""
-    N = _check_N(N)
-    x = np.asarray(x, dtype=float)
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x must be finite")
+    N, x = _check_N(N), check.array("x", x, empty=True)
+    r = x / N
+    below = r < -1  # 1 + x/N < 0: real only for whole N, where its sign is (-1)^N
+    if np.any(below & (N != np.round(N))):
+        raise ValueError("x must be >= -N where N is not a whole number: (1 + x/N)^N is not real there")
     with np.errstate(divide="ignore"):  # x = -N gives log1p(-1) = -inf and the right answer, 0
-        return np.exp(N * np.log1p(x / N))  # log1p keeps 1 + x/N exact for large N
+        power = np.exp(N * np.log1p(np.where(below, -2 - r, r)))  # log1p keeps 1 + x/N exact for large N
+    return np.where(below & (N % 2 == 1), -power, power)[()]  # [()]: a scalar stays a scalar
 
 
 def compound_error(N) -> np.ndarray:
@@ -33,11 +33,8 @@ def compound_error(N) -> np.ndarray:
 
 def grey_spectrum(N_max: int, x) -> np.ndarray:
     """(N_max, len(x)) image: row N-1 holds (1 + x/N)^N for every x, approaching e^x down the rows."""
-    if not (isinstance(N_max, (int, np.integer)) and N_max >= 1):
-        raise ValueError(f"N_max must be a positive integer, got {N_max}")
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x must be a non-empty 1-D array, got shape {x.shape}")
+    N_max, x = check.integer("N_max", N_max), check.array("x", x, ndim=1)
+    check.fits("N_max", N_max, 32 * N_max * x.size)
     if np.any(x < -1):
         raise ValueError("x must be >= -1 so that 1 + x/N is not negative for N = 1")
     return compound(np.arange(1, N_max + 1)[:, None], x[None, :])  # (N, 1) with (1, X) -> (N, X)
@@ -50,8 +47,8 @@ def never_drawn(N) -> np.ndarray:
 
 def bootstrap_misses(N: int, rng: np.random.Generator) -> np.ndarray:
     """One bootstrap sample of N items: (N,) booleans, True where the item was never drawn."""
-    if not (isinstance(N, (int, np.integer)) and N >= 1):
-        raise ValueError(f"N must be a positive integer, got {N}")
+    N, rng = check.integer("N", N), check.generator("rng", rng)
+    check.fits("N", N, 10 * N)
     drawn = np.zeros(N, dtype=bool)
     drawn[rng.integers(0, N, size=N)] = True
     return ~drawn

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib import check
+
 
 def knn_predict(X_train, y_train, X, k: int = 9, classes: int | None = None) -> np.ndarray:
     """Majority label of the k nearest training points (Euclidean) for each row of X; ties go to the smaller label."""
-    X_train, X = np.asarray(X_train, dtype=float), np.asarray(X, dtype=float)
-    y_train = np.asarray(y_train)
-    if X_train.ndim != 2 or X.ndim != 2 or X.shape[1] != X_train.shape[1] or len(y_train) != len(X_train):
-        raise ValueError(f"need X_train (n, d), y_train (n,), X (m, d); got {X_train.shape}, "
-                         f"{y_train.shape}, {X.shape}")
-    if not (isinstance(k, (int, np.integer)) and 1 <= k <= len(X_train)):
-        raise ValueError(f"k must be an integer from 1 to {len(X_train)}, got {k}")
-    classes = int(y_train.max()) + 1 if classes is None else classes
+    X_train = check.array("X_train", X_train, ndim=2)
+    y_train = check.labels("y_train", y_train, n=len(X_train), per="X_train")
+    X, k = check.array("X", X, shape=(None, X_train.shape[1])), check.integer("k", k, high=len(X_train))
+    least = int(y_train.max()) + 1  # the labels are 0 .. least - 1
+    classes = least if classes is None else check.integer("classes", classes, low=least)
+    check.fits("X", X.shape, 8 * len(X) * (3 * len(X_train) + classes))
     d2 = (X**2).sum(1)[:, None] - 2 * X @ X_train.T + (X_train**2).sum(1)[None, :]  # (m, n)
     nearest = np.argpartition(d2, k - 1, axis=1)[:, :k]  # (m, k), any order
     votes = np.zeros((len(X), classes), dtype=int)

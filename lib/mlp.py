@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.special import expit, log_softmax, softmax
 
+from lib import check
 from lib.optim import Adam
 
 ACTIVATIONS = {
@@ -46,17 +47,16 @@ class MLP:
 def init_mlp(sizes, rng: np.random.Generator, *, hidden: str = "sigmoid",
              output: str = "sigmoid", scale: float = 1.0, stack: int | None = None) -> MLP:
     """Random MLP with layer widths `sizes`; W ~ N(0, scale²/fan_in), b = 0; `stack` nets at once."""
-    sizes = tuple(sizes)
+    sizes = check.shape("sizes", sizes)
     if len(sizes) < 2 or any(not isinstance(s, (int, np.integer)) or s < 1 for s in sizes):
         raise ValueError(f"sizes must be at least two positive integers, got {sizes}")
+    stack = None if stack is None else check.integer("stack", stack)
+    check.fits("sizes and stack", (sizes, stack), 16 * (stack or 1) * sum(m * n + n for m, n in zip(sizes, sizes[1:])))
     _check_choice("hidden", hidden, ACTIVATIONS)
     _check_choice("output", output, OUTPUTS)
     if output == "sigmoid" and sizes[-1] != 1:
         raise ValueError(f"a sigmoid output has one unit, got sizes[-1] = {sizes[-1]}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    if not scale > 0:
-        raise ValueError(f"scale must be > 0, got {scale}")
+    rng, scale = check.generator("rng", rng), check.number("scale", scale, low=0, low_open=True)
     lead = () if stack is None else (int(stack),)
     W = tuple(rng.normal(0, scale / np.sqrt(m), lead + (m, n)) for m, n in zip(sizes, sizes[1:]))
     b = tuple(np.zeros(lead + (n,)) for n in sizes[1:])
@@ -69,7 +69,7 @@ def forward(net: MLP, X: np.ndarray, masks=None) -> list[np.ndarray]:
     masks: optional, one array per hidden layer, multiplied into its activations (dropout);
     the activations returned are the masked ones, as the next layer sees them.
     """
-    X = _check_X(net, X)
+    X = _check_X(check.instance("net", net, MLP), X)
     masks = _check_masks(net, masks, X.shape[-2])
     f = ACTIVATIONS[net.hidden][0]
     A = [X]
@@ -137,12 +137,8 @@ def loss(net: MLP, X: np.ndarray, y: np.ndarray):
 def train(net: MLP, X: np.ndarray, y: np.ndarray, *, lr: float, epochs: int,
           momentum: float = 0.0) -> tuple[MLP, np.ndarray]:
     """Full-batch gradient descent; returns the trained net and the loss per epoch, (epochs,) or (epochs, S)."""
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr}")
-    if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
-        raise ValueError(f"epochs must be a positive integer, got {epochs}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+    lr, epochs = check.number("lr", lr, low=0, low_open=True), check.integer("epochs", epochs)
+    momentum, net = check.number("momentum", momentum, 0, 1, high_open=True), check.instance("net", net, MLP)
     W, b = list(net.W), list(net.b)
     vW, vb = [np.zeros_like(w) for w in W], [np.zeros_like(c) for c in b]
     history = []
@@ -168,8 +164,11 @@ def train_minibatch(net: MLP, X, y, rng: np.random.Generator, *, epochs: int, lr
     """
     from lib.dropout import dropout, dropout_masks  # dropout builds on this module
 
-    if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
-        raise ValueError(f"epochs must be a positive integer, got {epochs}")
+    net, epochs, rng = check.instance("net", net, MLP), check.integer("epochs", epochs), check.generator("rng", rng)
+    batch_size, X = check.integer("batch_size", batch_size), _check_X(net, X)
+    p_drop, p_input = check.number("p_drop", p_drop, 0, 1, high_open=True), check.number("p_input", p_input, 0, 1, high_open=True)
+    callback = None if callback is None else check.function("callback", callback)
+    y = _check_y(net, y, X.shape[-2])
     params = list(net.W) + list(net.b)
     adam, log, L = Adam(params, lr), [], len(net.W)
     for epoch in range(1, epochs + 1):
@@ -189,10 +188,20 @@ def train_minibatch(net: MLP, X, y, rng: np.random.Generator, *, epochs: int, lr
 
 def pick(net: MLP, index) -> MLP:
     """Network `index` (an int) of a stack as a single MLP, or a smaller stack (a mask or index array)."""
-    if not net.stacked:
-        raise ValueError("pick needs a stacked MLP (made with stack=S)")
+    if not check.instance("net", net, MLP).stacked:
+        raise ValueError("pick needs a stacked MLP net (made with stack=S)")
+    S = net.W[0].shape[0]
+    if np.ndim(index) == 0:
+        index = check.integer("index", index, low=-S, high=S - 1)
+    elif not _indexes(check.array("index", index, ndim=1, dtype=None), S):
+        raise ValueError(f"index must be an integer from {-S} to {S - 1}, an array of them, or {S} booleans")
     index = index if isinstance(index, (int, np.integer)) else np.asarray(index)
     return replace(net, W=tuple(w[index] for w in net.W), b=tuple(c[index] for c in net.b))
+
+
+def _indexes(i: np.ndarray, S: int) -> bool:
+    """Whether i picks networks of a stack of S: S booleans, or integers in -S..S-1."""
+    return len(i) == S if i.dtype == bool else i.dtype.kind in "iu" and bool(np.all((i >= -S) & (i < S)))
 
 
 def _output(net: MLP, Z: np.ndarray) -> np.ndarray:
@@ -205,7 +214,7 @@ def _check_choice(name, value, options):
 
 
 def _check_X(net: MLP, X) -> np.ndarray:
-    X = np.asarray(X)
+    X = check.array("X", X, dtype=None, finite=False)
     X = X if X.dtype in (np.float32, np.float64) else X.astype(float)  # single precision stays
     own = net.stacked and X.ndim == 3 and X.shape[0] == net.W[0].shape[0]  # one X per network
     if not (X.ndim == 2 or own) or X.shape[-1] != net.sizes[0]:
@@ -219,6 +228,7 @@ def _check_X(net: MLP, X) -> np.ndarray:
 def _check_masks(net: MLP, masks, n: int):
     if masks is None:
         return None
+    check.instance("masks", masks, (list, tuple))
     widths = net.sizes[1:-1]
     if len(masks) != len(widths):
         raise ValueError(f"masks must hold one array per hidden layer ({len(widths)}), got {len(masks)}")
@@ -230,7 +240,7 @@ def _check_masks(net: MLP, masks, n: int):
 
 def _check_y(net: MLP, y, n: int) -> np.ndarray:
     if net.output == "bernoulli":
-        y = np.asarray(y, dtype=float)
+        y = check.array("y", y)
         if y.shape != (n, net.sizes[-1]) or not np.all((y >= 0) & (y <= 1)):
             raise ValueError(f"y must be targets in [0, 1] of shape ({n}, {net.sizes[-1]}), got {y.shape}")
         return y

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lib import check
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "mnist"
 MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/",
            "https://storage.googleapis.com/cvdf-datasets/mnist/")
@@ -44,6 +46,7 @@ class ChecksumError(ValueError):
 def parse_idx(raw: bytes) -> np.ndarray:
     """Parse IDX bytes: 2 zero bytes, a type code, the number of dimensions, the dimensions as
     big-endian int32, then the data in C order."""
+    raw = bytes(check.instance("raw", raw, (bytes, bytearray, memoryview)))
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise IDXError("not an IDX file: it must start with two zero bytes")
     if raw[2] not in IDX_TYPES:
@@ -62,6 +65,7 @@ def parse_idx(raw: bytes) -> np.ndarray:
 
 def read_idx(path: Path | str) -> np.ndarray:
     """Read an IDX file, gzipped (.gz) or not."""
+    check.instance("path", path, (str, os.PathLike))
     path = Path(path)
     raw = path.read_bytes()
     if path.suffix == ".gz":
@@ -76,16 +80,20 @@ def read_idx(path: Path | str) -> np.ndarray:
 
 
 def md5(path: Path) -> str:
+    check.instance("path", path, (str, os.PathLike))
     return hashlib.md5(Path(path).read_bytes()).hexdigest()
 
 
 def available(data_dir: Path = DATA_DIR, files: dict = FILES) -> bool:
     """Whether every MNIST file is already in `data_dir`."""
+    check.instance("data_dir", data_dir, (str, os.PathLike)), check.instance("files", files, dict)
     return all((Path(data_dir) / name).is_file() for name, _ in files.values())
 
 
 def download(data_dir: Path = DATA_DIR, mirrors=MIRRORS, files: dict = FILES, timeout: float = 60) -> list[Path]:
     """Fetch every missing file into data_dir, trying each mirror; verify each checksum."""
+    check.instance("data_dir", data_dir, (str, os.PathLike)), check.instance("files", files, dict)
+    check.instance("mirrors", mirrors, (list, tuple)), check.number("timeout", timeout, low=0, low_open=True)
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -124,8 +132,7 @@ def _fetch(name: str, checksum: str, target: Path, mirrors, timeout: float) -> N
 def load(split: str = "train", data_dir: Path = DATA_DIR) -> tuple[np.ndarray, np.ndarray]:
     """Images (n, 28, 28) uint8 and labels (n,) of the 'train' (60,000) or 'test' (10,000) split,
     from the cache; checksums are verified first."""
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    check.choice("split", split, ("train", "test")), check.instance("data_dir", data_dir, (str, os.PathLike))
     arrays = []
     for kind in ("images", "labels"):
         name, checksum = FILES[f"{split}_{kind}"]

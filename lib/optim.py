@@ -3,18 +3,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib import check
+
 
 class Adam:
     """Adam over a list of parameter arrays; step() returns the updated arrays, new objects each time."""
 
     def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr must be a finite number > 0, got {lr}")
+        lr, eps = check.number("lr", lr, low=0, low_open=True), check.number("eps", eps, low=0, low_open=True)
+        beta1, beta2 = check.number("beta1", beta1, 0, 1, high_open=True), check.number("beta2", beta2, 0, 1, high_open=True)
+        params = [check.array(f"params[{i}]", p, dtype=None, empty=True)
+                  for i, p in enumerate(check.instance("params", params, (list, tuple)))]
         self.lr, self.beta1, self.beta2, self.eps, self.t = lr, beta1, beta2, eps, 0
         self.m1 = [np.zeros_like(p) for p in params]  # running mean of the gradient
         self.m2 = [np.zeros_like(p) for p in params]  # running mean of its square
 
     def step(self, params, grads) -> list[np.ndarray]:
+        check.instance("params", params, (list, tuple)), check.instance("grads", grads, (list, tuple))
+        if not len(params) == len(grads) == len(self.m1):
+            raise ValueError(f"params and grads must hold one array per parameter ({len(self.m1)}), got "
+                             f"{len(params)} and {len(grads)}")
+        for i, (m, p, g) in enumerate(zip(self.m1, params, grads)):
+            if np.shape(p) != m.shape or np.shape(g) != m.shape:
+                raise ValueError(f"params[{i}] and grads[{i}] must have shape {m.shape}, got {np.shape(p)} and {np.shape(g)}")
         self.t += 1
         # the bias corrections of starting the moments at zero, folded into two scalars
         c1, c2 = 1 - self.beta1**self.t, 1 - self.beta2**self.t

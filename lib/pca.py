@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib import check
+
 
 def pca(X: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Project X (n, d) on its k directions of largest variance.
@@ -10,13 +12,12 @@ def pca(X: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Returns scores (n, k), components (k, d) (orthonormal rows; each signed so that its largest
     entry is positive) and the fraction of the variance each explains (k,).
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[0] < 2:
+    X = check.array("X", X, ndim=2)
+    if X.shape[0] < 2:
         raise ValueError(f"X must be (n, d) with n >= 2, got shape {X.shape}")
-    if not (isinstance(k, (int, np.integer)) and 1 <= k <= X.shape[1]):
-        raise ValueError(f"k must be an integer from 1 to {X.shape[1]}, got {k}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite")
+    k = check.integer("k", k, high=X.shape[1])
+    if not np.any(X != X[0]):
+        raise ValueError("X has no variance: every row is the same, so no direction explains any of it")
     centred = X - X.mean(axis=0)
     cov = centred.T @ centred / (len(X) - 1)  # (d, d)
     values, vectors = np.linalg.eigh(cov)  # ascending

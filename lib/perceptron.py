@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from lib import mlp
+from lib import check, mlp
 
 GATES = {
     "and": [0, 0, 0, 1],
@@ -19,22 +19,22 @@ CORNERS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
 def neuron(x, w, b: float, f=np.tanh) -> float:
     """One neuron's output y = f(Σ w_i x_i + b)."""
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    x, w = check.array("x", x), check.array("w", w)
     if x.ndim != 1 or x.shape != w.shape:
         raise ValueError(f"x and w must be 1-D of equal length, got shapes {x.shape} and {w.shape}")
+    b, f = check.number("b", b), check.function("f", f)
     return float(f(x @ w + b))
 
 
 def gate(name: str) -> tuple[np.ndarray, np.ndarray]:
     """The truth table of a two-input gate: X (4, 2) in {0, 1}, y (4,)."""
-    if name not in GATES:
-        raise ValueError(f"name must be one of {sorted(GATES)}, got {name!r}")
+    check.choice("name", name, sorted(GATES))
     return CORNERS.copy(), np.array(GATES[name])
 
 
 def step(z: np.ndarray) -> np.ndarray:
     """Heaviside step, 1 where z > 0, else 0."""
-    return (np.asarray(z) > 0).astype(int)
+    return (check.array("z", z, dtype=None, empty=True) > 0).astype(int)
 
 
 def train_perceptron(X: np.ndarray, y: np.ndarray, *, lr: float = 1.0, epochs: int = 20):
@@ -43,17 +43,12 @@ def train_perceptron(X: np.ndarray, y: np.ndarray, *, lr: float = 1.0, epochs: i
     Returns (w (d,), b, errors) where errors[k] counts points misclassified after epoch k.
     Training stops early once an epoch leaves no point misclassified.
     """
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    X, y = check.array("X", X), np.asarray(y)
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"X must be (n, d) and y (n,), got shapes {X.shape} and {y.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite, got NaN or inf")
     if not np.all(np.isin(y, (0, 1))):
         raise ValueError("y must hold 0 or 1")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr}")
-    if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
-        raise ValueError(f"epochs must be a positive integer, got {epochs}")
+    lr, epochs = check.number("lr", lr, low=0, low_open=True), check.integer("epochs", epochs)
     w, b = np.zeros(X.shape[1]), 0.0
     errors = []
     for _ in range(epochs):
@@ -71,7 +66,7 @@ def linearly_separable(X: np.ndarray, y: np.ndarray) -> bool:
 
     Decided exactly by a linear programme: find w, b with (2y - 1)(w·x + b) >= 1 for all points.
     """
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    X, y = check.array("X", X), np.asarray(y)
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"X must be (n, d) and y (n,), got shapes {X.shape} and {y.shape}")
     if not np.all(np.isin(y, (0, 1))):
@@ -89,6 +84,8 @@ XOR_TRAINING = {"lr": 2.0, "momentum": 0.9}  # gradient descent settings for the
 def train_xor(rng: np.random.Generator, *, hidden: int = 2, epochs: int = 3000,
               stack: int | None = None):
     """A 2-hidden-1 sigmoid net trained on XOR by backprop; returns (net, loss per epoch)."""
+    hidden = check.integer("hidden", hidden)
+    check.fits("hidden and stack", (hidden, stack), 64 * hidden * (1 if stack is None else check.integer("stack", stack)))
     X, y = gate("xor")
     net = mlp.init_mlp((2, hidden, 1), rng, scale=1.0, stack=stack)
     return mlp.train(net, X, y, epochs=epochs, **XOR_TRAINING)
@@ -106,8 +103,7 @@ def parity(v: np.ndarray) -> np.ndarray:
 
 def parity_table(n_bits: int) -> tuple[np.ndarray, np.ndarray]:
     """All 2**n_bits bit patterns, X (2**n, n) most significant bit first, and their parity y."""
-    if not (isinstance(n_bits, (int, np.integer)) and 1 <= n_bits <= 16):
-        raise ValueError(f"n_bits must be an integer from 1 to 16, got {n_bits}")
+    n_bits = check.integer("n_bits", n_bits, 1, 16)
     v = np.arange(2**n_bits)
     X = (v[:, None] >> np.arange(n_bits - 1, -1, -1)) & 1
     return X.astype(float), parity(v)
@@ -127,10 +123,8 @@ RULES = {
 
 def parity_pattern(rule: str, size: int = 256) -> np.ndarray:
     """A (size, size) image of 0/1: pixel [y, x] is the parity of rule(x, y), see RULES."""
-    if rule not in RULES:
-        raise ValueError(f"rule must be one of {sorted(RULES)}, got {rule!r}")
-    if not (isinstance(size, (int, np.integer)) and size >= 1):
-        raise ValueError(f"size must be a positive integer, got {size}")
+    rule, size = check.choice("rule", rule, sorted(RULES)), check.integer("size", size)
+    check.fits("size", size, 40 * size * size)
     y, x = np.mgrid[:size, :size]
     return RULES[rule](x, y)
 
@@ -157,6 +151,8 @@ def search_hidden_units(n_bits: int, rng: np.random.Generator, *, max_hidden: in
     each (full-batch gradient descent with momentum 0.9 on the cross-entropy), and count the
     starts that classify all 2**n_bits patterns right."""
     X, y = parity_table(n_bits)
+    max_hidden, seeds = check.integer("max_hidden", max_hidden), check.integer("seeds", seeds)
+    check.fits("max_hidden and seeds", (max_hidden, seeds), 64 * seeds * max_hidden * (n_bits + len(X)))
     solved, nets = [], []
     for h in range(1, max_hidden + 1):
         net = mlp.init_mlp((n_bits, h, 1), rng, scale=2.0, stack=seeds)

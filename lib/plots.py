@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import to_rgba
+from matplotlib import colormaps
+from matplotlib.colors import Colormap, to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from lib import check
 from lib.style import DIVERGING_CMAP, FIELD_CMAP, OKABE_ITO, TEN_CLASSES
 
 
 def grid(extent=(-0.5, 1.5, -0.5, 1.5), n: int = 201) -> np.ndarray:
     """(n*n, 2) points covering `extent` = (x0, x1, y0, y1), row-major from the bottom row."""
-    x0, x1, y0, y1 = extent
+    x0, x1, y0, y1 = _check_extent(extent)
+    n = check.integer("n", n)
+    check.fits("n", n, 48 * n * n)
     xx, yy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     return np.column_stack([xx.ravel(), yy.ravel()])
 
@@ -19,7 +23,16 @@ def grid(extent=(-0.5, 1.5, -0.5, 1.5), n: int = 201) -> np.ndarray:
 def plot_surface(ax: Axes, predict, *, extent=(-0.5, 1.5, -0.5, 1.5), n: int = 201,
                  X=None, y=None, cmap: str = FIELD_CMAP, vmin=0.0, vmax=1.0, colorbar=True):
     """Colour the plane by `predict` ((m, 2) points -> (m,) values); optionally the points X by y."""
-    values = np.asarray(predict(grid(extent, n))).reshape(n, n)
+    check.instance("ax", ax, Axes), check.function("predict", predict), check.flag("colorbar", colorbar)
+    check.choice("cmap", cmap, list(colormaps)) if isinstance(cmap, str) else check.instance("cmap", cmap, Colormap)
+    vmin, vmax = (None if v is None else check.number(k, v) for k, v in (("vmin", vmin), ("vmax", vmax)))
+    if X is not None:
+        X = check.array("X", X, shape=(None, 2), dtype=None)
+        y = check.labels("y", y, n=len(X))
+    values = np.asarray(predict(grid(extent, n)))
+    if values.size != n * n:
+        raise ValueError(f"predict must return one value per point: {n * n} for {n * n} points, got {values.size}")
+    values = values.reshape(n, n)
     im = ax.imshow(values, origin="lower", extent=extent, cmap=cmap, vmin=vmin, vmax=vmax,
                    interpolation="bilinear", aspect="equal")
     if np.nanmin(values) < 0.5 < np.nanmax(values):
@@ -35,6 +48,9 @@ def plot_surface(ax: Axes, predict, *, extent=(-0.5, 1.5, -0.5, 1.5), n: int = 2
 
 def draw_neuron(ax: Axes, x, w, b: float, y: float, *, f_name: str = "tanh"):
     """A neuron as a diagram: inputs x_i, weights w_i on the arrows, bias, sum and output y."""
+    check.instance("ax", ax, Axes), check.text("f_name", f_name)
+    x, b, y = check.array("x", x, ndim=1, dtype=None), check.number("b", b), check.number("y", y)
+    w = check.array("w", w, shape=x.shape, dtype=None, axes="(one weight per entry of x)")
     n = len(x)
     heights = np.linspace(0.85, 0.15, n) if n > 1 else np.array([0.5])
     cx, cy, r = 0.6, 0.5, 0.12
@@ -76,12 +92,24 @@ def draw_network(ax: Axes, weights, activations, *, dropped=None, cut=None, labe
     from matplotlib.collections import LineCollection
     from matplotlib import colormaps
 
+    check.instance("ax", ax, Axes), check.number("node_size", node_size, low=0, low_open=True)
+    weights = [check.array(f"weights[{l}]", W, ndim=2, dtype=None)
+               for l, W in enumerate(check.instance("weights", weights, (list, tuple)))]
+    activations = [check.array(f"activations[{l}]", a, ndim=1, dtype=None)
+                   for l, a in enumerate(check.instance("activations", activations, (list, tuple)))]
     if len(activations) != len(weights) + 1:
-        raise ValueError(f"need one activation vector per layer ({len(weights) + 1}), got {len(activations)}")
+        raise ValueError(f"activations must hold one vector per layer, len(weights) + 1 = {len(weights) + 1}, "
+                         f"got {len(activations)}")
     for l, W in enumerate(weights):
         if W.shape != (len(activations[l]), len(activations[l + 1])):
             raise ValueError(f"weights[{l}] has shape {W.shape}, activations say "
                              f"({len(activations[l])}, {len(activations[l + 1])})")
+    for name, given, shapes in (("dropped", dropped, [a.shape for a in activations]),
+                                ("cut", cut, [W.shape for W in weights])):
+        if given is not None and not (isinstance(given, (list, tuple)) and [np.shape(g) for g in given] == shapes):
+            raise ValueError(f"{name} must be None or one boolean array per layer, of shapes {shapes}")
+    if labels is not None and not (isinstance(labels, (list, tuple)) and len(labels) == len(activations[-1])):
+        raise ValueError(f"labels must be None or one name per unit of the last layer ({len(activations[-1])})")
     dropped = dropped or [np.zeros(len(a), dtype=bool) for a in activations]
     ys = [np.linspace(0.95, 0.05, len(a)) if len(a) > 1 else np.array([0.5]) for a in activations]
     limit = max(float(np.abs(W).max()) for W in weights) or 1.0
@@ -116,9 +144,9 @@ def draw_network(ax: Axes, weights, activations, *, dropped=None, cut=None, labe
 
 def scatter_classes(ax: Axes, Z: np.ndarray, y: np.ndarray, *, size: float = 2, legend: bool = True):
     """Every row of Z (n, 2) as a dot coloured by its class y (0..9); rasterised, so 60,000 dots stay light."""
-    Z, y = np.asarray(Z), np.asarray(y)
-    if Z.ndim != 2 or Z.shape[1] != 2 or y.shape != (len(Z),):
-        raise ValueError(f"Z must be (n, 2) and y (n,), got {Z.shape} and {y.shape}")
+    check.instance("ax", ax, Axes), check.number("size", size, low=0, low_open=True), check.flag("legend", legend)
+    Z = check.array("Z", Z, shape=(None, 2), dtype=None)
+    y = check.labels("y", y, n=len(Z), per="Z")
     order = np.argsort((np.arange(len(Z)) * 0.6180339887498949) % 1.0)  # interleave classes, none on top
     colours = np.array(TEN_CLASSES)[y[order] % 10]
     ax.scatter(Z[order, 0], Z[order, 1], c=colours, s=size, linewidths=0, rasterized=True)
@@ -132,6 +160,8 @@ def scatter_classes(ax: Axes, Z: np.ndarray, y: np.ndarray, *, size: float = 2, 
 
 def plot_weights(ax: Axes, W: np.ndarray, *, title: str | None = None):
     """A weight matrix as a signed heatmap, zero at the middle of the colour scale."""
+    check.instance("ax", ax, Axes), title is None or check.text("title", title)
+    W = check.array("W", W, ndim=2, dtype=None)
     limit = float(np.abs(W).max()) or 1.0
     im = ax.imshow(W, cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit)
     ax.figure.colorbar(im, ax=ax, shrink=0.8)
@@ -139,3 +169,12 @@ def plot_weights(ax: Axes, W: np.ndarray, *, title: str | None = None):
         ax.set_title(title)
     return ax
 
+
+
+def _check_extent(extent) -> tuple[float, float, float, float]:
+    if not (isinstance(extent, (tuple, list, np.ndarray)) and len(extent) == 4):
+        raise TypeError(f"extent must be (x0, x1, y0, y1), got {extent!r}")
+    x0, x1, y0, y1 = (check.number("extent", v) for v in extent)
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"extent must be (x0, x1, y0, y1) with x0 < x1 and y0 < y1, got {extent}")
+    return x0, x1, y0, y1

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from lib import mlp
+from lib import check, mlp
 from lib.optim import Adam
 
 
@@ -33,9 +33,7 @@ class Record:
 
 def per_class(y, k: int, rng: np.random.Generator) -> np.ndarray:
     """Indices of k examples of every class in y, drawn without replacement, classes in order."""
-    y = np.asarray(y)
-    if not (isinstance(k, (int, np.integer)) and k >= 1):
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    y, k, rng = check.labels("y", y), check.integer("k", k), check.generator("rng", rng)
     classes, counts = np.unique(y, return_counts=True)
     if counts.min() < k:
         raise ValueError(f"k = {k} but class {classes[counts.argmin()]} has only {counts.min()} examples")
@@ -47,7 +45,9 @@ def stack_sets(sets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Rows past a set's count are zeros and are never sampled or scored.
     """
-    sets = [(np.asarray(X, dtype=float), np.asarray(y)) for X, y in sets]
+    if not (isinstance(sets, (list, tuple)) and sets and all(isinstance(s, (list, tuple)) and len(s) == 2 for s in sets)):
+        raise TypeError(f"sets must be a non-empty list of (X, y) pairs, got {type(sets).__name__}")
+    sets = [(check.array(f"sets[{i}] X", X, ndim=2), check.labels(f"sets[{i}] y", y)) for i, (X, y) in enumerate(sets)]
     if not sets or any(X.ndim != 2 or len(X) != len(y) or len(X) == 0 for X, y in sets):
         raise ValueError("sets must be non-empty (X (n, d), y (n,)) pairs")
     d = {X.shape[1] for X, _ in sets}
@@ -62,7 +62,10 @@ def stack_sets(sets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _per_network(value, S: int, name: str, upper: float) -> np.ndarray:
-    v = np.broadcast_to(np.asarray(value, dtype=float), (S,)).copy()
+    v = check.array(name, value, ndim=(0, 1))
+    if v.shape not in ((), (S,)):
+        raise ValueError(f"{name} must be one number or one per network ({S}), got shape {v.shape}")
+    v = np.broadcast_to(v, (S,)).copy()
     if not np.all((v >= 0) & (v < upper)):
         raise ValueError(f"{name} must be in [0, {upper}) for every network, got {value!r}")
     return v
@@ -89,18 +92,25 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
     Arithmetic in `dtype`: single precision by default, twice as fast, and plenty for SGD.
     At every checkpoint, callback(step, net) is called if given (to keep snapshots).
     """
-    if not net.stacked:
-        raise ValueError("train_stack needs a stacked MLP (made with stack=S)")
-    S = net.W[0].shape[0]
-    X, y, counts = np.asarray(X, dtype=dtype), np.asarray(y), np.asarray(counts)
+    if not check.instance("net", net, mlp.MLP).stacked:
+        raise ValueError("train_stack needs a stacked MLP net (made with stack=S)")
+    S, rng = net.W[0].shape[0], check.generator("rng", rng)
+    X, y = check.array("X", X, ndim=3, dtype=dtype), check.labels("y", y, ndim=2, classes=net.sizes[-1])
+    counts = check.array("counts", counts, ndim=1, dtype=None)
+    X_test = check.array("X_test", X_test, shape=(None, X.shape[-1]), dtype=dtype)
+    y_test = check.labels("y_test", y_test, n=len(X_test), classes=net.sizes[-1], per="X_test")
+    callback = None if callback is None else check.function("callback", callback)
+    check.choice("dtype", dtype, (np.float32, np.float64, float))
+    if val is not None and not (isinstance(val, (tuple, list)) and len(val) == 3):
+        raise TypeError(f"val must be None or (X, y, counts) of each network's validation set, got {val!r}")
     if X.ndim != 3 or X.shape[0] != S or y.shape != X.shape[:2] or counts.shape != (S,):
         raise ValueError(f"X, y, counts must be (S, n, d), (S, n), (S,) with S = {S}, "
                          f"got {X.shape}, {y.shape}, {counts.shape}")
-    if not np.all((counts >= 1) & (counts <= X.shape[1])):
-        raise ValueError(f"counts must be between 1 and {X.shape[1]}, got {counts}")
-    for name, v in (("steps", steps), ("batch_size", batch_size), ("every", every)):
-        if not (isinstance(v, (int, np.integer)) and v >= 1):
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    if counts.dtype.kind not in "iu" or not np.all((counts >= 1) & (counts <= X.shape[1])):
+        raise ValueError(f"counts must be integers between 1 and {X.shape[1]}, got {counts}")
+    steps, batch_size, every = (check.integer(k, v) for k, v in (("steps", steps), ("batch_size", batch_size),
+                                                                  ("every", every)))
+    check.fits("batch_size", batch_size, 32 * S * batch_size * max(net.sizes))
     p_drop = _per_network(p_drop, S, "p_drop", 1)
     p_input = _per_network(p_input, S, "p_input", 1)
     decay = _per_network(weight_decay, S, "weight_decay", np.inf)[:, None, None].astype(dtype)
@@ -157,11 +167,8 @@ def stopping_checkpoint(val, patience: int | None = None) -> np.ndarray:
     Training stops once `patience` checkpoints in a row have not beaten the best so far, and the
     best so far (the first, if tied) is kept; patience None runs to the end and keeps the best.
     """
-    val = np.asarray(val, dtype=float)
-    if val.ndim != 2 or len(val) == 0:
-        raise ValueError(f"val must be (checkpoints, networks) accuracies, got shape {val.shape}")
-    if patience is not None and not (isinstance(patience, (int, np.integer)) and patience >= 1):
-        raise ValueError(f"patience must be a positive integer or None, got {patience!r}")
+    val = check.array("val", val, ndim=2, axes="(checkpoints, networks) accuracies")
+    patience = None if patience is None else check.integer("patience", patience)
     kept = np.zeros(val.shape[1], dtype=int)
     for s in range(val.shape[1]):
         best, waited = 0, 0
@@ -178,6 +185,7 @@ def stopping_checkpoint(val, patience: int | None = None) -> np.ndarray:
 
 def early_stopped(record: Record, patience: int | None = None) -> np.ndarray:
     """(S,) test accuracy at the checkpoint early stopping keeps (`stopping_checkpoint`)."""
+    check.instance("record", record, Record)
     if record.val is None:
         raise ValueError("early stopping needs a validation record: train with val=(X, y, counts)")
     if record.test is None:

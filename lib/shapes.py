@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib import check
+
 CLASSES = ("circle", "square", "triangle", "unknown")
 
 
@@ -32,8 +34,8 @@ def _polygon(corners: int, t: np.ndarray) -> np.ndarray:
 
 def outline(name: str, rng: np.random.Generator, points: int = 48) -> np.ndarray:
     """The stroke of one shape in unit coordinates (centred, size about 1): (points, 2)."""
-    if name not in CLASSES:
-        raise ValueError(f"name must be one of {CLASSES}, got {name!r}")
+    name, rng, points = check.choice("name", name, CLASSES), check.generator("rng", rng), check.integer("points", points, low=2)
+    check.fits("points", points, 64 * points)
     overshoot = rng.uniform(-0.05, 0.12)  # the pen stops a little short of, or past, the start
     t = np.linspace(0, 1 + overshoot, points)
     if name == "circle":
@@ -54,6 +56,13 @@ def outline(name: str, rng: np.random.Generator, points: int = 48) -> np.ndarray
 def rasterise(xy: np.ndarray, size: int, width) -> np.ndarray:
     """Draw the polyline `xy` (pixel coordinates, (points, 2)) as a stroke of `width` pixels:
     (size, size) in [0, 1]. Many strokes at once: xy (N, points, 2), width (N,) -> (N, size, size)."""
+    xy, size = check.array("xy", xy, ndim=(2, 3), dtype=None), check.integer("size", size)
+    width = check.array("width", width, ndim=(0, 1), dtype=None, low=0)
+    if xy.shape[-1] != 2 or xy.shape[-2] < 2 or (width.ndim and width.shape != xy.shape[:1]) or np.any(width <= 0):
+        raise ValueError(f"xy must be (points >= 2, 2) or (N, points, 2) with one width > 0 per stroke, got xy "
+                         f"{xy.shape} and width {width}")
+    n, segments = (len(xy) if xy.ndim == 3 else 1), xy.shape[-2] - 1
+    check.fits("size", size, 4 * size * size * (5 * min(n, 64) * segments + 3 * n))  # temporaries, out, images
     xy = np.asarray(xy, dtype=np.float32)  # single precision is plenty for pixels, and faster
     one = xy.ndim == 2
     xy, width = np.atleast_3d(xy[None] if one else xy), np.atleast_1d(np.asarray(width, np.float32))
@@ -85,21 +94,20 @@ def _placed(name: str, rng: np.random.Generator, size: int) -> tuple[np.ndarray,
 
 def draw(name: str, rng: np.random.Generator, size: int = 28) -> np.ndarray:
     """One hand-drawn shape as a (size, size) grey image in [0, 1], ink = 1."""
-    if not (isinstance(size, (int, np.integer)) and size >= 8):
-        raise ValueError(f"size must be an integer >= 8, got {size}")
+    size, name, rng = check.integer("size", size, low=8), check.choice("name", name, CLASSES), check.generator("rng", rng)
     xy, width = _placed(name, rng, size)
     return rasterise(xy, size, width)
 
 
 def dataset(n_per_class: int, rng: np.random.Generator, size: int = 28, classes=CLASSES):
     """n_per_class images of each class, shuffled: X (n, size, size) in [0, 1], y (n,) class indices."""
-    if not (isinstance(n_per_class, (int, np.integer)) and n_per_class >= 1):
-        raise ValueError(f"n_per_class must be a positive integer, got {n_per_class}")
+    n_per_class, size, rng = check.integer("n_per_class", n_per_class), check.integer("size", size, low=8), check.generator("rng", rng)
+    if not (isinstance(classes, (tuple, list)) and classes):
+        raise TypeError(f"classes must be a non-empty tuple of class names from {CLASSES}, got {classes!r}")
     for name in classes:
         if name not in CLASSES:
             raise ValueError(f"unknown class {name!r}; the classes are {CLASSES}")
-    if not (isinstance(size, (int, np.integer)) and size >= 8):
-        raise ValueError(f"size must be an integer >= 8, got {size}")
+    check.fits("n_per_class and size", (n_per_class, size), len(classes) * n_per_class * 12 * size * size)
     y = np.repeat([CLASSES.index(c) for c in classes], n_per_class)
     y = y[rng.permutation(len(y))]
     strokes = [_placed(CLASSES[k], rng, size) for k in y]  # the same draws, in the same order, as draw()

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib import check
+
 
 def _check_logits(z, name: str = "z") -> np.ndarray:
-    z = np.asarray(z, dtype=float)
-    if z.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(z)):
-        raise ValueError(f"{name} must be finite, got NaN or inf")
-    return z
+    return check.array(name, z)  # finite, not empty
 
 
 def sigmoid(z) -> np.ndarray:
@@ -27,24 +24,32 @@ def sigmoid_derivative(z) -> np.ndarray:
 
 
 def logsumexp(z, axis: int = -1) -> np.ndarray:
-    """ln Σ e^z along `axis`, shifted by the maximum so that no exponential overflows."""
-    z = _check_logits(z)
+    """ln Σ e^z along `axis`, shifted by the maximum so that no exponential overflows.
+    Entries of -inf (impossible outcomes) add nothing; a row of them all gives -inf, as SciPy's."""
+    z = check.array("z", z, finite=False)
+    if np.isnan(z).any() or np.isposinf(z).any():
+        raise ValueError("z must be finite or -inf, got NaN or +inf")
+    axis = _check_axis(axis, z)
     m = z.max(axis=axis, keepdims=True)
-    return np.squeeze(m, axis=axis) + np.log(np.exp(z - m).sum(axis=axis))
+    m[~np.isfinite(m)] = 0  # a row of -inf: shift by 0, and exp(-inf) = 0 gives ln 0 = -inf
+    with np.errstate(divide="ignore"):
+        return np.squeeze(m, axis=axis) + np.log(np.exp(z - m).sum(axis=axis))
 
 
 def softmax(z, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     """e^(z/T) / Σ e^(z/T) along `axis`: the stable form, exact for any finite logits."""
-    if not (np.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
-    z = _check_logits(z) / temperature
-    e = np.exp(z - z.max(axis=axis, keepdims=True))  # the log-sum-exp shift
+    temperature = check.number("temperature", temperature, low=0, low_open=True)
+    z = _check_logits(z)
+    axis = _check_axis(axis, z)
+    with np.errstate(over="ignore"):  # z - max below -1.8e308 is -inf: its weight is 0 all the same
+        e = np.exp((z - z.max(axis=axis, keepdims=True)) / temperature)  # the log-sum-exp shift, then 1/T
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def naive_softmax(z, axis: int = -1) -> np.ndarray:
     """e^z / Σ e^z as written on the blackboard: overflows for logits above ~709."""
-    z = np.asarray(z, dtype=float)
+    z = _check_logits(z)
+    axis = _check_axis(axis, z)
     e = np.exp(z)
     return e / e.sum(axis=axis, keepdims=True)
 
@@ -63,7 +68,14 @@ def cross_entropy(z, y) -> float:
 
 def cross_entropy_gradient(z, y) -> np.ndarray:
     """d cross_entropy / dz = (softmax(z) - onehot(y)) / n, shape (n, classes)."""
-    z = _check_logits(z)
+    z = check.array("z", z, ndim=2)
+    y = check.labels("y", y, n=len(z), classes=z.shape[1])
     p = softmax(z, axis=1)
     p[np.arange(len(y)), y] -= 1
     return p / len(y)
+
+
+def _check_axis(axis, z: np.ndarray):
+    if axis is not None and not -z.ndim <= check.integer("axis", axis, low=None) < z.ndim:
+        raise ValueError(f"axis must be an axis of z (from {-z.ndim} to {z.ndim - 1}), got {axis}")
+    return axis

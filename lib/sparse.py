@@ -12,10 +12,12 @@ clamped back to their labels. With gamma = 1 this is label propagation (Zhu and 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from lib import check
 from lib.conv import conv2d
 
 CENTRES = np.array([[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]])
@@ -29,11 +31,14 @@ class Plane:
     size: int = 96
     extent: float = 3.5
 
+    def __post_init__(self):
+        object.__setattr__(self, "size", check.integer("size", self.size))
+        object.__setattr__(self, "extent", check.number("extent", self.extent, low=0, low_open=True))
+        check.fits("size", self.size, 8 * self.size**2)
+
     def cells(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, col) pixel indices of points X (n, 2); row follows the second coordinate."""
-        X = np.asarray(X, dtype=float)
-        if X.ndim != 2 or X.shape[1] != 2 or not np.all(np.isfinite(X)):
-            raise ValueError(f"X must be finite points of shape (n, 2), got {X.shape}")
+        X = check.array("X", X, shape=(None, 2))
         if np.any(np.abs(X) >= self.extent):
             raise ValueError(f"every point must lie inside the grid, |x| < {self.extent}")
         ij = ((X + self.extent) / (2 * self.extent) * self.size).astype(int)
@@ -44,8 +49,13 @@ def four_classes(n_per_class: int, rng: np.random.Generator, *, spread: float = 
                  extent: float = 3.5) -> tuple[np.ndarray, np.ndarray]:
     """Four overlapping Gaussian classes centred at (±1, ±1): X (n, 2), y (n,); points outside
     |x| < extent are drawn again, so every point lies on the grid."""
-    if not (isinstance(n_per_class, (int, np.integer)) and n_per_class >= 1):
-        raise ValueError(f"n_per_class must be a positive integer, got {n_per_class}")
+    n_per_class, rng = check.integer("n_per_class", n_per_class), check.generator("rng", rng)
+    spread, extent = check.number("spread", spread, low=0, low_open=True), check.number("extent", extent, low=1, low_open=True)
+    inside = math.erf((extent - 1) / (spread * math.sqrt(2))) / 2 + math.erf((extent + 1) / (spread * math.sqrt(2))) / 2
+    if inside**2 < 0.01:  # the chance that a draw lands on the grid: below it the redrawing would take for ever
+        raise ValueError(f"spread = {spread:g} is too wide for extent = {extent:g}: only {inside**2:.1e} of the points "
+                         "would fall on the grid")
+    check.fits("n_per_class", n_per_class, 4 * 8 * 6 * n_per_class)
     y = np.repeat(np.arange(4), n_per_class)
     X = CENTRES[y] + spread * rng.standard_normal((len(y), 2))
     while np.any(outside := np.any(np.abs(X) >= extent, axis=1)):
@@ -58,11 +68,11 @@ def initial_scores(plane: Plane, X, y, classes: int):
 
     Returns (S (classes, size, size), clamped (size, size) bool mask, labels (classes, size, size)).
     """
-    y = np.asarray(y)
-    if not (isinstance(classes, (int, np.integer)) and classes >= 1):
-        raise ValueError(f"classes must be a positive integer, got {classes}")
+    plane, classes = check.instance("plane", plane, Plane), check.integer("classes", classes)
+    X, y = check.array("X", X, shape=(None, 2)), np.asarray(y)
     if y.shape != (len(X),) or not np.issubdtype(y.dtype, np.integer) or np.any((y < 0) | (y >= classes)):
-        raise ValueError(f"y must hold one integer label in 0..{classes - 1} per point")
+        raise ValueError(f"y must hold one integer label in 0..{classes - 1} per point of X")
+    check.fits("classes", classes, 32 * classes * plane.size**2)
     rows, cols = plane.cells(X)
     counts = np.zeros((classes, plane.size, plane.size))
     np.add.at(counts, (y, rows, cols), 1)
@@ -78,6 +88,9 @@ def layer(S: np.ndarray, kernel: np.ndarray = BINOMIAL3, *, gamma: float = 1.1, 
     """One layer: the same k x k convolution per class, the power gamma, renormalisation, clamping.
 
     S (..., K, G, G); clamped (..., G, G) and labels (..., K, G, G) as from `initial_scores`."""
+    S, kernel = check.array("S", S, ndim=range(3, 64), low=0, dtype=None), check.array("kernel", kernel, ndim=2, low=0)
+    gamma = check.number("gamma", gamma, low=1)
+    _check_clamp("S", S, clamped, labels)
     G = S.shape[-1]
     flat = S.reshape(-1, 1, G, G)  # every class map of every draw is one image
     mixed = conv2d(flat, kernel[None, None], padding="same").reshape(S.shape)
@@ -92,15 +105,15 @@ def propagate(S0: np.ndarray, layers: int, kernel: np.ndarray = BINOMIAL3, *, ga
               clamped=None, labels=None):
     """Apply `layers` layers. Returns (final S, class map after each layer (layers + 1, ..., G, G)
     with -1 where a pixel is still unassigned, i.e. its scores are still all equal)."""
-    kernel = np.asarray(kernel, dtype=float)
-    if not (isinstance(layers, (int, np.integer)) and layers >= 1):
-        raise ValueError(f"layers must be a positive integer, got {layers}")
+    kernel, layers = check.array("kernel", kernel), check.integer("layers", layers)
+    S0 = check.array("S0", S0, ndim=range(3, 64), low=0, dtype=None)
+    _check_clamp("S0", S0, clamped, labels)
+    check.fits("layers", layers, 2 * (layers + 1) * (S0.size // S0.shape[-3]))  # the class maps, int8
     if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1] or kernel.shape[0] % 2 == 0:
         raise ValueError(f"kernel must be square with an odd size (3x3, 5x5, ...), got {kernel.shape}")
     if np.any(kernel < 0) or kernel.sum() <= 0:
         raise ValueError("kernel weights must be non-negative, and not all zero")
-    if not (np.isfinite(gamma) and gamma >= 1):
-        raise ValueError(f"gamma must be a finite number >= 1, got {gamma}")
+    gamma = check.number("gamma", gamma, low=1)
     S, maps = S0, [class_map(S0)]
     for _ in range(layers):
         S = layer(S, kernel, gamma=gamma, clamped=clamped, labels=labels)
@@ -110,6 +123,7 @@ def propagate(S0: np.ndarray, layers: int, kernel: np.ndarray = BINOMIAL3, *, ga
 
 def class_map(S: np.ndarray, tol: float = 1e-12) -> np.ndarray:
     """The most probable class at each pixel, (..., G, G) int8; -1 where all scores are equal."""
+    S, tol = check.array("S", S, ndim=range(3, 64), dtype=None), check.number("tol", tol, low=0)
     if S.shape[-3] == 1:  # with one class every pixel is decided
         return np.zeros(S.shape[:-3] + S.shape[-2:], dtype=np.int8)
     decided = S.max(axis=-3) - S.min(axis=-3) > tol
@@ -123,7 +137,16 @@ def layer_cost(size: int, classes: int, k: int) -> dict[str, int]:
     local: the same k x k neighbourhoods, but every number with weights of its own;
     dense: every number connected to every number of the layer before, with a bias.
     """
+    size, classes, k = check.integer("size", size), check.integer("classes", classes), check.integer("k", k)
     width = classes * size * size  # numbers in one layer's state
     return {"width": width, "sparse_params": k * k, "sparse_macs": width * k * k,
             "local_params": width * k * k, "local_macs": width * k * k,
             "dense_params": width * width + width, "dense_macs": width * width}
+
+
+def _check_clamp(name: str, S: np.ndarray, clamped, labels) -> None:
+    if (clamped is None) != (labels is None):
+        raise ValueError("clamped and labels go together: give both or neither")
+    if clamped is not None and (np.shape(clamped) != S.shape[:-3] + S.shape[-2:] or np.shape(labels) != S.shape):
+        raise ValueError(f"clamped and labels must match {name} {S.shape}: shapes {S.shape[:-3] + S.shape[-2:]} and "
+                         f"{S.shape}, got {np.shape(clamped)} and {np.shape(labels)}")

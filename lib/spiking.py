@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib import check
+
 
 @dataclass(frozen=True)
 class LIF:
@@ -24,12 +26,11 @@ class LIF:
     t_ref: float = 2.0  # refractory period, ms
 
     def __post_init__(self):
+        for name in ("tau", "R", "v_rest", "v_reset", "v_th", "t_ref"):  # numbers, NumPy's too, as floats
+            object.__setattr__(self, name, check.number(name, getattr(self, name)))
         for name in ("tau", "R"):
-            value = getattr(self, name)
-            if not (np.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a finite number > 0, got {value}")
-        if not (np.isfinite(self.t_ref) and self.t_ref >= 0):
-            raise ValueError(f"t_ref must be a finite number >= 0, got {self.t_ref}")
+            check.number(name, getattr(self, name), low=0, low_open=True)
+        check.number("t_ref", self.t_ref, low=0)
         if not self.v_th > self.v_reset:
             raise ValueError(f"v_th must be above v_reset, got v_th={self.v_th}, v_reset={self.v_reset}")
         if not self.v_th > self.v_rest:
@@ -65,13 +66,14 @@ class Run:
 
 def rheobase(p: LIF = LIF()) -> float:
     """The smallest constant current (nA) that ever brings V from rest to threshold."""
+    check.instance("p", p, LIF)
     return (p.v_th - p.v_rest) / p.R
 
 
 def first_spike_time(I, p: LIF = LIF(), v0: float | None = None) -> np.ndarray:
     """Time (ms) for constant current I (nA) to take V from v0 (default v_rest) to threshold; inf below rheobase."""
-    I = np.asarray(I, dtype=float)
-    v0 = p.v_rest if v0 is None else v0
+    I, p = check.array("I", I, empty=True), check.instance("p", p, LIF)
+    v0 = p.v_rest if v0 is None else check.number("v0", v0)
     v_inf = p.v_rest + p.R * I
     with np.errstate(divide="ignore", invalid="ignore"):
         t = p.tau * np.log((v_inf - v0) / (v_inf - p.v_th))
@@ -80,6 +82,7 @@ def first_spike_time(I, p: LIF = LIF(), v0: float | None = None) -> np.ndarray:
 
 def firing_rate(I, p: LIF = LIF()) -> np.ndarray:
     """Steady firing rate (Hz) for constant current I (nA): 1 / (t_ref + time from reset to threshold)."""
+    check.instance("p", p, LIF)
     return 1000.0 / (p.t_ref + first_spike_time(I, p, v0=p.v_reset))
 
 
@@ -93,14 +96,19 @@ def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
     each, only when asked for: without them a step is nine in-place operations on arrays of one
     number per neuron.
     """
-    if not (isinstance(dt, (int, float, np.floating)) and np.isfinite(dt) and dt > 0):
-        raise ValueError(f"dt must be a finite number > 0 (ms), got {dt}")
+    dt, p = check.number("dt", dt, low=0, low_open=True), check.instance("p", p, LIF)  # dt in ms
     if method not in ("exact", "euler"):
         raise ValueError(f"method must be 'exact' or 'euler', got {method!r}")
-    I = np.atleast_1d(np.asarray(I, dtype=float))
+    if method == "euler" and dt > p.tau:  # then V overshoots V∞ each step, and can fire below rheobase
+        raise ValueError(f"dt = {dt:g} ms is longer than tau = {p.tau:g} ms: forward Euler overshoots and fires where "
+                         "the neuron would not; use method='exact' or a smaller dt")
+    record_v, record_spikes = check.flag("record_v", record_v), check.flag("record_spikes", record_spikes)
+    I = np.atleast_1d(check.array("I", I, ndim=(0, 1, 2)))
     if I.ndim == 1:
-        if steps is None or not (isinstance(steps, (int, np.integer)) and steps >= 1):
+        if steps is None:
             raise ValueError(f"steps must be a positive integer when I is constant, got {steps}")
+        steps = check.integer("steps", steps)
+        check.fits("steps", steps, steps * len(I) * (8 * record_v + record_spikes))
         I = np.broadcast_to(I[:, None], (I.shape[0], steps))
     elif I.ndim == 2:
         if steps is not None and steps != I.shape[1]:
@@ -110,6 +118,8 @@ def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
     if not np.all(np.isfinite(I)):
         raise ValueError("I must be finite, got NaN or inf")
     n, steps = I.shape
+    check.fits("I", I.shape, I.size * (8 * record_v + record_spikes + 8 * (I.strides[1] != 0)))
+    v0 = None if v0 is None else check.array("v0", v0, empty=True)
     if v0 is not None and np.shape(v0) not in ((), (n,)):
         raise ValueError(f"v0 must be a number or have shape ({n},), got {np.shape(v0)}")
     V = np.full(n, p.v_rest, dtype=float) if v0 is None else np.array(np.broadcast_to(v0, (n,)), dtype=float)
@@ -153,9 +163,9 @@ def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
 
 def poisson_spikes(rates, steps: int, dt: float, rng: np.random.Generator) -> np.ndarray:
     """Independent Poisson spike trains, (len(rates), steps) booleans, for rates in Hz."""
-    rates = np.asarray(rates, dtype=float)
-    if rates.ndim != 1 or np.any(rates < 0) or not np.all(np.isfinite(rates)):
-        raise ValueError("rates must be a 1-D array of finite rates >= 0 (Hz)")
+    rates, steps = check.array("rates", rates, ndim=1, low=0), check.integer("steps", steps)  # Hz
+    dt, rng = check.number("dt", dt, low=0, low_open=True), check.generator("rng", rng)
+    check.fits("steps", steps, 9 * len(rates) * steps)
     if np.any(rates * dt / 1000.0 > 1):
         raise ValueError(f"rates * dt must stay below one spike a step; dt={dt} ms is too long")
     return rng.random((rates.shape[0], steps)) < rates[:, None] * dt / 1000.0
@@ -163,7 +173,6 @@ def poisson_spikes(rates, steps: int, dt: float, rng: np.random.Generator) -> np
 
 def synaptic_current(spikes: np.ndarray, w, dt: float) -> np.ndarray:
     """Input current (nA), (steps,): each spike of input i delivers charge w_i (pC) within its step."""
-    w = np.asarray(w, dtype=float)
-    if spikes.ndim != 2 or w.shape != (spikes.shape[0],):
-        raise ValueError(f"w must have one weight per input, shape ({spikes.shape[0]},), got {w.shape}")
+    spikes, dt = check.array("spikes", spikes, ndim=2, dtype=None), check.number("dt", dt, low=0, low_open=True)
+    w = check.array("w", w, shape=(spikes.shape[0],), axes="(one weight per input)")
     return w @ spikes / dt  # (inputs,) @ (inputs, steps) -> (steps,)

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from lib import mlp
+from lib import check, mlp
 
 MEASURES = ("sd", "mean_abs")
 
@@ -25,10 +25,8 @@ def contributions(net: mlp.MLP, X: np.ndarray, layer: int, unit: int) -> np.ndar
 
     layer 0 is the input, layer len(net.W) - 1 the last hidden layer.
     """
-    if not 0 <= layer < len(net.W):
-        raise ValueError(f"layer must be in 0..{len(net.W) - 1}, got {layer}")
-    if not 0 <= unit < net.W[layer].shape[1]:
-        raise ValueError(f"unit must be in 0..{net.W[layer].shape[1] - 1}, got {unit}")
+    layer = check.integer("layer", layer, 0, len(check.instance("net", net, mlp.MLP).W) - 1)
+    unit = check.integer("unit", unit, 0, net.W[layer].shape[1] - 1)
     A = mlp.forward(net, X)[layer]  # (n, units of layer)
     return A * net.W[layer][:, unit]
 
@@ -36,9 +34,8 @@ def contributions(net: mlp.MLP, X: np.ndarray, layer: int, unit: int) -> np.ndar
 def strength(C: np.ndarray, measure: str = "sd") -> np.ndarray:
     """(units,) strength of each column of contributions C (n, units): its standard deviation
     over the n inputs ("sd"), or its mean absolute value ("mean_abs")."""
-    if measure not in MEASURES:
-        raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
-    C = np.asarray(C, dtype=float)
+    measure = check.choice("measure", measure, MEASURES)
+    C = check.array("C", C, ndim=2, axes="(n, units) contributions")
     return C.std(axis=0) if measure == "sd" else np.abs(C).mean(axis=0)
 
 
@@ -46,6 +43,8 @@ def trace_back(net: mlp.MLP, X: np.ndarray, output_unit: int = 0, *, measure: st
     """From the output unit back to the input: at each layer the unit whose contribution to the
     unit chosen after it is strongest (`strength`, by `measure`). Returns [(layer, chosen unit,
     strength of every unit of that layer)], last hidden layer first, the input layer last."""
+    check.integer("output_unit", output_unit, 0, check.instance("net", net, mlp.MLP).W[-1].shape[1] - 1)
+    measure = check.choice("measure", measure, MEASURES)
     steps, unit = [], output_unit
     for layer in range(len(net.W) - 1, -1, -1):
         s = strength(contributions(net, X, layer, unit), measure)
@@ -61,10 +60,10 @@ def without_unit(net: mlp.MLP, layer: int, unit: int, value: float) -> mlp.MLP:
     A constant activation sends value · W[layer][unit] to the next layer whatever the input, so
     the same network is: that row of weights set to zero and value times it added to the bias.
     """
-    if not 1 <= layer < len(net.W):
-        raise ValueError(f"layer must be a hidden layer, 1..{len(net.W) - 1}, got {layer}")
-    if not 0 <= unit < net.W[layer].shape[0]:
-        raise ValueError(f"unit must be in 0..{net.W[layer].shape[0] - 1}, got {unit}")
+    net = check.instance("net", net, mlp.MLP)
+    layer = check.integer("layer", layer, 1, len(net.W) - 1)
+    unit = check.integer("unit", unit, 0, net.W[layer].shape[0] - 1)
+    value = check.number("value", value)
     W, b = list(net.W), list(net.b)
     b[layer] = b[layer] + value * W[layer][unit]
     W[layer] = W[layer].copy()

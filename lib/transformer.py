@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib import check
 from lib.attention import (
     block_backward, block_forward, causal_mask, init_block, layer_norm_backward, layer_norm_forward, sinusoidal,
 )
@@ -28,6 +29,11 @@ class Config:
     positional: bool = True
 
     def __post_init__(self):
+        for name in ("vocab", "d", "heads", "ffn", "layers", "max_len"):
+            object.__setattr__(self, name, check.integer(name, getattr(self, name)))
+        check.flag("causal", self.causal), check.flag("positional", self.positional)
+        check.fits("vocab, d, ffn, layers and max_len", (self.vocab, self.d, self.ffn, self.layers, self.max_len),
+                   8 * (2 * self.vocab * self.d + self.layers * (4 * self.d**2 + 2 * self.d * self.ffn) + self.max_len * self.d))
         if self.d % self.heads:
             raise ValueError(f"d_model = {self.d} is not divisible by heads = {self.heads}")
         if self.d % 2:
@@ -36,6 +42,7 @@ class Config:
 
 def init_model(cfg: Config, rng: np.random.Generator) -> dict:
     """Random parameters for `cfg`."""
+    cfg, rng = check.instance("cfg", cfg, Config), check.generator("rng", rng)
     p = {"E": rng.normal(0, 1, (cfg.vocab, cfg.d)), "gf": np.ones(cfg.d), "bf": np.zeros(cfg.d),
          "W_out": rng.normal(0, 1 / np.sqrt(cfg.d), (cfg.d, cfg.vocab)), "b_out": np.zeros(cfg.vocab)}
     for l in range(cfg.layers):
@@ -50,6 +57,7 @@ def _block(p: dict, l: int) -> dict:
 
 def embed(p: dict, cfg: Config, tokens) -> np.ndarray:
     """Token embeddings plus positional encodings, (B, T, d)."""
+    _check_params(p, check.instance("cfg", cfg, Config))
     tokens = np.asarray(tokens)
     if tokens.ndim != 2 or not np.issubdtype(tokens.dtype, np.integer):
         raise ValueError(f"tokens must be a (B, T) integer array, got {tokens.dtype} {tokens.shape}")
@@ -77,9 +85,11 @@ def forward(p: dict, cfg: Config, tokens):
 def loss_and_gradients(p: dict, cfg: Config, tokens, targets):
     """Mean cross-entropy over the positions whose target is not -1, and its gradient for every parameter."""
     logits, (tokens, caches, lnf, N), _ = forward(p, cfg, tokens)
-    targets = np.asarray(targets)
+    targets = check.labels("targets", targets, ndim=2, low=-1, classes=cfg.vocab)  # -1: ignored
     if targets.shape != tokens.shape:
         raise ValueError(f"targets must have the shape of tokens {tokens.shape}, got {targets.shape}")
+    if not np.any(targets >= 0):
+        raise ValueError("targets must keep at least one position: every one is -1 (ignored), so the mean loss is 0/0")
     keep = targets >= 0
     P = softmax(logits, axis=-1)
     picked = np.where(keep, targets, 0)
@@ -100,8 +110,8 @@ def loss_and_gradients(p: dict, cfg: Config, tokens, targets):
 
 def train(p: dict, cfg: Config, batch, rng: np.random.Generator, *, steps: int, lr: float = 3e-3):
     """Adam for `steps` steps on batches from batch(rng) -> (tokens, targets); returns (params, losses)."""
-    if not (isinstance(steps, (int, np.integer)) and steps >= 1):
-        raise ValueError(f"steps must be a positive integer, got {steps}")
+    steps, rng, batch = check.integer("steps", steps), check.generator("rng", rng), check.function("batch", batch)
+    _check_params(p, check.instance("cfg", cfg, Config))
     names = list(p)
     adam, losses = Adam([p[k] for k in names], lr), []
     for _ in range(steps):
@@ -118,6 +128,9 @@ def predict(p: dict, cfg: Config, tokens) -> np.ndarray:
 
 def reversal_batch(rng: np.random.Generator, size: int = 64, length: int = 8, digits: int = 10):
     """Random digit sequences and their reversals: (tokens, targets), each (size, length)."""
+    rng, size, length = check.generator("rng", rng), check.integer("size", size), check.integer("length", length)
+    digits = check.integer("digits", digits)
+    check.fits("size and length", (size, length), 16 * size * length)
     tokens = rng.integers(0, digits, (size, length))
     return tokens, tokens[:, ::-1].copy()
 
@@ -150,3 +163,15 @@ def predict_by_layer(p: dict, cfg: Config, tokens) -> list[np.ndarray]:
         if l < cfg.layers:
             X, _ = block_forward(X, _block(p, l), cfg.heads, mask)
     return readouts
+
+
+def _check_params(p, cfg: Config) -> dict:
+    """p, if it is a dict holding every parameter init_model(cfg) makes, each of the right shape."""
+    if not isinstance(p, dict):
+        raise TypeError(f"p must be the dict of parameters init_model makes, got {type(p).__name__}")
+    for name, shape in (("E", (cfg.vocab, cfg.d)), ("gf", (cfg.d,)), ("bf", (cfg.d,)), ("W_out", (cfg.d, cfg.vocab)),
+                        ("b_out", (cfg.vocab,))):
+        if name not in p or np.shape(p[name]) != shape:
+            raise ValueError(f"p['{name}'] must be an array of shape {shape} for this cfg, got "
+                             f"{np.shape(p[name]) if name in p else 'nothing'}")
+    return p

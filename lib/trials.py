@@ -18,6 +18,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from scipy import stats
 
+from lib import check
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -28,6 +30,7 @@ class Summary:
     n: int
 
     def format(self, spec: str = ".1%") -> str:
+        _check_spec(spec)
         return f"{self.mean:{spec}} ± {self.sd:{spec}} (n = {self.n})"
 
 
@@ -47,13 +50,21 @@ class Comparison:
 
     def format(self, spec: str = ".1f", scale: float = 1.0, unit: str = "") -> str:
         """E.g. "+2.3 points (95 % CI +0.4 to +4.2, n = 5)" with scale=100, unit=" points"."""
+        _check_spec(spec), check.number("scale", scale, low=0, low_open=True), check.text("unit", unit)
         g, lo, hi = (scale * v for v in (self.gap, self.low, self.high))
         return (f"{g:+{spec}}{unit} ({100 * self.level:g} % CI {lo:+{spec}} to {hi:+{spec}}, "
                 f"n = {self.n})")
 
 
+def _check_spec(spec: str) -> None:
+    try:
+        format(0.5, check.text("spec", spec))
+    except ValueError:
+        raise ValueError(f"spec must be a format specification for a number, such as '.1%', got {spec!r}") from None
+
+
 def _values(values, name: str = "values") -> np.ndarray:
-    v = np.asarray(values, dtype=float)
+    v = check.array(name, values, finite=False, empty=True)
     if v.ndim != 1 or len(v) < 2:
         raise ValueError(f"{name} must be a 1-D sequence of at least two runs, got shape {v.shape}")
     if not np.all(np.isfinite(v)):
@@ -69,24 +80,31 @@ def summarise(values) -> Summary:
 
 def repeat(trial, settings, seeds) -> dict:
     """{setting: (runs,) array of trial(setting, seed) for each seed}, seeds in the given order."""
+    check.function("trial", trial)
+    for name, v in (("settings", settings), ("seeds", seeds)):
+        if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+            raise TypeError(f"{name} must be a sequence, got {v!r}")
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must not be empty")
-    return {s: np.array([float(trial(s, seed)) for seed in seeds]) for s in settings}
+    runs = {s: np.array([float(trial(s, seed)) for seed in seeds]) for s in settings}
+    for s, v in runs.items():
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"trial returned NaN or inf for setting {s!r}: {v}")
+    return runs
 
 
 def t_quantile(n: int, level: float = 0.95) -> float:
     """The two-sided `level` quantile of Student's t with n - 1 degrees of freedom (2.776 for n = 5)."""
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    n = check.integer("n", n, low=2)
+    level = check.number("level", level, 0, 1, low_open=True, high_open=True)
     return float(stats.t.ppf(0.5 + level / 2, int(n) - 1))
 
 
 def compare(a, b, level: float = 0.95) -> Comparison:
     """A against B over paired runs (run i of each used the same seed): the paired t interval."""
     a, b = _values(a, "a"), _values(b, "b")
+    level = check.number("level", level, 0, 1, low_open=True, high_open=True)
     if a.shape != b.shape:
         raise ValueError(f"a and b must hold the same number of paired runs, got {len(a)} and {len(b)}")
     d = a - b
@@ -100,6 +118,9 @@ def compare(a, b, level: float = 0.95) -> Comparison:
 
 def table(results: dict, spec: str = ".1%") -> str:
     """One line per setting: name, mean ± sd, and the number of runs."""
+    if not check.instance("results", results, dict):
+        raise ValueError("results must hold at least one setting")
+    _check_spec(spec)
     width = max(len(str(k)) for k in results)
     return "\n".join(f"{str(k):<{width}}  {summarise(v).format(spec)}" for k, v in results.items())
 
@@ -110,7 +131,8 @@ def plot_spread(ax: Axes, x, runs, *, label: str | None = None, color=None, offs
     x: (m,) positions; runs: (m, r) values, r runs at each position; offset shifts the points
     sideways (in units of x) so that several settings can share an axis.
     """
-    x, runs = np.asarray(x, dtype=float), np.asarray(runs, dtype=float)
+    check.instance("ax", ax, Axes), label is None or check.text("label", label), check.number("offset", offset)
+    x, runs = check.array("x", x, ndim=1), check.array("runs", runs, ndim=2)
     if runs.ndim != 2 or runs.shape[0] != len(x) or runs.shape[1] < 2:
         raise ValueError(f"runs must be (len(x), runs >= 2) = ({len(x)}, r), got {runs.shape}")
     mean, sd = runs.mean(axis=1), runs.std(axis=1, ddof=1)

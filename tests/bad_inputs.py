@@ -1,0 +1,676 @@
+"""The table of bad inputs: one entry per public function of lib/*.py (not lib/book/).
+
+An entry names the function and gives one valid call, each argument as (valid value, kind):
+
+    E("softmax.softmax", z=(Z, "array-extra"), axis=(-1, "axis"), temperature=(1.0, "pos")),
+
+The kind says how that argument is spoiled (KINDS below: "array" tries NaN, inf, strings,
+complex numbers, None, an empty array, an extra and a missing axis; "size" tries 0, -1, 2.5,
+"3", None and 10**12; "rng" tries None, a seed, a RandomState, ...). Every spoiled call must
+raise a ValueError or TypeError whose message names the argument. Modifiers change a kind's
+list: "-extra" drops the extra-axis mutation (the function takes any leading axes), "+short"
+adds one row fewer (the argument must match another's length), "+neg" adds a negative entry,
+"+range" an out-of-range label, "?" means None is a valid value. Cases a kind cannot express
+go in `_bad` as (label, {argument: value}, names the message may use); valid edge cases with
+an independent answer go in `_edges` as (label, {argument: value}, check(result) -> bool).
+Numbers also get valid edge cases by themselves: a NumPy scalar and a 0-d array must give the
+same result as the plain Python number.
+
+Every argument of the function is listed ("fixed" for one not spoiled, with `_bad` cases if
+it can be wrong). A public name that takes nothing to spoil still has an entry (its valid
+call is tried); a record class whose fields lib fills itself has `_exempt="why"`. Methods are
+"module.Class.method" with self=(an instance, "fixed"). A new public function with no entry,
+or an entry missing an argument, fails tests/test_bad_input.py; then add, in `_table()`:
+
+    E("gd.descend", f=(lambda w: w @ w, "callable"), w0=(np.ones(2), "array"), lr=(0.1, "pos"),
+      steps=(10, "int"), _bad=[("f: not a number", {"f": lambda w: "x"}, ["f"])]),
+
+and `python bench/bad_input.py --only gd. --details` shows what each bad input does.
+"""
+from __future__ import annotations
+
+import atexit
+import gzip
+import hashlib
+import importlib
+import inspect
+import math
+import pkgutil
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import scipy.special  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+import lib  # noqa: E402
+from lib import (  # noqa: E402
+    attention, autoencoder, cnn, film, mlp, optim, regularise, spiking, sparse, transformer, trials,
+)
+from lib.explorable import Choice, Slider  # noqa: E402
+
+# --------------------------------------------------------------------------------------------
+# How each kind of argument is spoiled: kind -> function(valid value) -> [(code, bad value)].
+# A code can be dropped from an entry's kind with "-code" and an optional one added with "+code".
+
+
+def _floats(a):
+    return np.array(a, dtype=float)
+
+
+def _with(a, index, value, dtype=float):
+    b = np.array(a, dtype=dtype)
+    b.flat[index] = value
+    return b
+
+
+def _values(a):
+    a = _floats(a)
+    return [("nan", _with(a, 0, np.nan)), ("inf", _with(a, -1, np.inf)), ("str", a.astype(str)),
+            ("complex", a + 1j), ("none", None)]
+
+
+def _array(a):
+    a = _floats(a)
+    return _values(a) + [("empty", a[:0]), ("extra", a[None]), ("missing", a[0])]
+
+
+OPTIONAL = {  # mutations an entry adds with "+code": code -> function(valid value) -> bad value
+    "short": lambda a: a[:-1],  # one row fewer than the argument it must match
+    "neg": lambda a: _with(a, 0, -1.0),
+    "above1": lambda a: _with(a, 0, 2.0),
+    "range": lambda a: _with(a, 0, 10**6, dtype=int),  # a label past the last class
+    "huge": lambda a: 10**12,
+    "empty": lambda a: "   ",
+}
+
+
+def _ints(v):
+    return [("zero", 0), ("neg", -1), ("float", 2.5), ("str", "3"), ("none", None)]
+
+
+def _reals(v):
+    return [("nan", math.nan), ("inf", math.inf), ("str", "1"), ("complex", 1j), ("none", None)]
+
+
+KINDS = {
+    "int": _ints,  # an integer >= 1 (a count of steps, epochs, samples)
+    "size": lambda v: _ints(v) + [("huge", 10**12)],  # an integer >= 1 that sets an allocation
+    "int0": lambda v: [("neg", -1), ("float", 1.5), ("str", "3"), ("none", None)],  # >= 0
+    "index": lambda v: [("big", 10**6), ("float", 0.5), ("str", "0"), ("none", None)],
+    "real": _reals,  # any finite number
+    "pos": lambda v: _reals(v) + [("zero", 0.0), ("neg", -1.0)],  # > 0
+    "nonneg": lambda v: _reals(v) + [("neg", -1.0)],  # >= 0
+    "prob": lambda v: _reals(v) + [("neg", -0.1), ("one", 1.0)],  # in [0, 1)
+    "unit": lambda v: _reals(v) + [("zero", 0.0), ("one", 1.0)],  # in (0, 1)
+    "array": _array,  # a finite real array of a fixed number of axes
+    "values": _values,  # a finite real array of any shape
+    "shaped": lambda a: [("none", None), ("extra", np.asarray(a)[None]), ("missing", np.asarray(a)[0])],  # any values
+    "labels": lambda y: [("neg", _with(y, 0, -1, int)), ("frac", _with(y, 0, 0.5)),
+                         ("str", np.asarray(y).astype(str)), ("nan", _with(y, 0, np.nan)),
+                         ("none", None), ("extra", np.asarray(y)[:, None])],
+    "tokens": lambda t: [("neg", _with(t, 0, -1, int)), ("big", _with(t, 0, 10**6, int)),
+                         ("float", _floats(t) + 0.5), ("str", np.asarray(t).astype(str)),
+                         ("none", None), ("missing", np.asarray(t)[0])],
+    "rng": lambda v: [("none", None), ("seed", 0), ("legacy", np.random.RandomState(0)), ("str", "rng")],
+    "choice": lambda v: [("unknown", "nonsense"), ("none", None), ("int", 1)],
+    "text": lambda v: [("none", None), ("int", 1)],
+    "name": lambda v: [("none", None), ("int", 1), ("quote", 'a"b'), ("space", "a b"), ("empty", "")],
+    "flag": lambda v: [("str", "no"), ("int", 2), ("none", None)],
+    "callable": lambda v: [("none", None), ("int", 1)],
+    "obj": lambda v: [("none", None), ("str", "x")],
+    "shape": lambda v: [("neg", (-1, 2)), ("float", (2.5, 2)), ("str", "3"), ("none", None),
+                        ("huge", (10**6, 10**6))],
+    "sizes": lambda v: [("neg", (*v[:-1], -1)), ("float", (*v[:-1], 2.5)), ("str", "23"), ("none", None),
+                        ("huge", (*v[:-1], 10**9))],
+    "axis": lambda v: [("big", 5), ("float", 1.5), ("str", "0")],
+    "list": lambda v: [("none", None), ("str", "x"), ("short", list(v)[:-1])],
+    "rows": lambda v: [("none", None), ("short", v[:-1]), ("scalar", 3.0)],
+    "path": lambda v: [("none", None), ("int", 1)],
+    "extent": lambda v: [("none", None), ("three", tuple(v[:3])), ("nan", (v[0], math.nan, *v[2:])),
+                         ("reversed", (v[1], v[0], *v[2:])), ("str", "abcd")],
+    "fixed": lambda v: [],
+}
+
+
+def numeric_edges(kind: str, v) -> list:
+    """Valid stand-ins for a number: a NumPy scalar and a 0-d array (same result expected)."""
+    base = kind.rstrip("?").split("+")[0].split("-")[0]
+    if v is None or isinstance(v, bool):
+        return []
+    if base in ("int", "size", "int0", "index"):
+        return [("numpy int", np.int64(v)), ("0-d array", np.array(v))]
+    if base in ("real", "pos", "nonneg", "prob", "unit"):
+        return [("numpy float", np.float64(v)), ("0-d array", np.array(float(v)))]
+    return []
+
+
+def spoil(kind: str, v) -> list:
+    """[(code, bad value)] for an argument of this kind (with its modifiers) whose valid value is v."""
+    optional = kind.endswith("?")
+    kind = kind.rstrip("?")
+    base, *mods = kind.replace("-", " -").replace("+", " +").split()
+    cases = KINDS[base](v)
+    for m in mods:
+        code = m[1:]
+        if m[0] == "-":
+            cases = [(c, b) for c, b in cases if c != code]
+        else:
+            cases.append((code, OPTIONAL[code](v)))
+    if optional:
+        cases = [(c, b) for c, b in cases if c != "none"]
+    return cases
+
+
+# --------------------------------------------------------------------------------------------
+# The table
+
+
+@dataclass
+class Entry:
+    target: str  # "module.function", "module.Class" or "module.Class.method"
+    args: dict = field(default_factory=dict)  # name -> (valid value, kind)
+    bad: list = field(default_factory=list)  # (label, {name: value}, names the message may use)
+    edges: list = field(default_factory=list)  # (label, {name: value}, check(result) -> bool)
+    exempt: str = ""  # why this public name has no checks of its own
+    base: bool = True  # False: no valid call can run here (it needs the MNIST files)
+
+    def function(self):
+        module, *attrs = self.target.split(".")
+        obj = importlib.import_module(f"lib.{module}")
+        for a in attrs:
+            obj = getattr(obj, a) if not isinstance(obj, type) else obj.__dict__[a]
+        return obj
+
+    def valid(self) -> dict:
+        return {k: v for k, (v, _) in self.args.items()}
+
+    def cases(self):
+        """(label, kwargs, names) of every bad call of this entry."""
+        out = []
+        for name, (v, kind) in self.args.items():
+            for code, bad in spoil(kind, v):
+                out.append((f"{name}: {code}", {**self.valid(), name: bad}, (name,)))
+        for label, change, names in self.bad:
+            out.append((label, {**self.valid(), **change}, tuple(names)))
+        return out
+
+    def valid_cases(self):
+        """(label, kwargs, check) of every valid edge case; check None: same result as the base call."""
+        out = []
+        for name, (v, kind) in self.args.items():
+            for code, good in numeric_edges(kind, v):
+                out.append((f"{name}: {code}", {**self.valid(), name: good}, None))
+        for label, change, check in self.edges:
+            out.append((label, {**self.valid(), **change}, check))
+        return out
+
+
+def E(target, /, _bad=(), _edges=(), _exempt="", _base=True, **args) -> Entry:
+    return Entry(target, args, list(_bad), list(_edges), _exempt, _base)
+
+
+def _idx_bytes(values=(1, 2, 3)) -> bytes:
+    return b"\x00\x00\x08\x01" + len(values).to_bytes(4, "big") + bytes(values)
+
+
+def _close(expected, **kw):
+    return lambda r: np.allclose(np.asarray(r, dtype=float), expected, equal_nan=False, **kw)
+
+
+def _table() -> list[Entry]:
+    rng = np.random.default_rng(0)
+    tmp = Path(tempfile.mkdtemp(prefix="bad-inputs-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # the forked children leave by os._exit: not theirs
+    idx = tmp / "x.idx"
+    idx.write_bytes(_idx_bytes())
+    (tmp / "x.gz").write_bytes(gzip.compress(_idx_bytes()))
+    files = {"x": ("x.gz", hashlib.md5((tmp / "x.gz").read_bytes()).hexdigest())}
+    ax = Figure().add_subplot()
+
+    X52, y5, y53 = rng.normal(size=(5, 2)), np.array([0, 1, 0, 1, 1]), np.array([0, 1, 2, 1, 0])
+    net = mlp.init_mlp((2, 3, 1), rng)
+    net3 = mlp.init_mlp((2, 3, 3), rng, output="softmax")
+    stack = mlp.init_mlp((2, 3, 3), rng, output="softmax", stack=2)
+    deep = mlp.init_mlp((2, 3, 3, 1), rng)
+    auto = autoencoder.autoencoder(4, rng, hidden=3, code=2)
+    X54 = rng.uniform(0, 1, (5, 4))
+    small_cnn = cnn.init_cnn(rng, filters=2, kernel=3, image=6, classes=3)
+    images, ylab = rng.normal(size=(4, 6, 6)), np.array([0, 1, 2, 1])
+    cfg = transformer.Config(vocab=5, d=8, heads=2, ffn=8, layers=1, max_len=6)
+    params = transformer.init_model(cfg, rng)
+    tokens = rng.integers(0, 5, (2, 4))
+    block = attention.init_block(8, 8, rng)
+    Xb = rng.normal(size=(2, 3, 8))
+    W8 = rng.normal(size=(8, 8))
+    _, mha_cache = attention.mha_forward(Xb, W8, W8, W8, W8, 2)
+    _, ln_cache = attention.layer_norm_forward(Xb, np.ones(8), np.zeros(8))
+    _, block_cache = attention.block_forward(Xb, block, 2)
+    Q = rng.normal(size=(2, 3, 4))
+    plane = sparse.Plane(size=8, extent=3.5)
+    S0, clamped, labels = sparse.initial_scores(plane, np.array([[0.5, 0.5], [-1.0, -1.0]]), np.array([0, 1]), 2)
+    run = spiking.simulate([20.0], dt=0.1, steps=200)
+    sets = regularise.stack_sets([(X52, y53), (X52[:3], y53[:3])])
+    record = regularise.train_stack(stack, *sets, rng, steps=2, X_test=X52, y_test=y53, every=1,
+                                    val=sets)[1]
+    adam = optim.Adam([np.zeros(3), np.zeros(2)])
+    a_film = film.Film(Path("x.mp4"), Path("x.png"), 10, 10, 1)
+    film_fig = Figure(figsize=(1, 1), dpi=50)
+    summary, comparison = trials.summarise([0.5, 0.6, 0.7]), trials.compare([0.5, 0.6, 0.7], [0.4, 0.6, 0.5])
+    slider = Slider("s", "S", 0.0, 1.0, 0.1, 0.5)
+    choice = Choice("c", "C", (("a", "A"), ("b", "B")), "a")
+    poly = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    Z23 = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 5.0]])
+    S_scores = rng.normal(size=(3, 4))
+    def explorable_args():
+        return dict(name=("probe", "name"), data=({"a": [1.0, 2.0]}, "obj"), controls=([slider], "list-short"),
+                    alt=("a picture", "text+empty"), try_this=("Slide it.", "text+empty"),
+                    caption=("A caption.", "text+empty"), aspect=(0.5, "pos"), phone_aspect=(None, "pos?"))
+
+    return [
+        # attention -------------------------------------------------------------------------
+        E("attention.sinusoidal", T=(4, "size"), d=(8, "size"),
+          _bad=[("d odd", {"d": 7}, ["d"])],
+          _edges=[("one position", {"T": 1, "d": 2}, _close([[0.0, 1.0]]))]),
+        E("attention.causal_mask", T=(3, "size"),
+          _edges=[("one position", {"T": 1}, lambda r: r.tolist() == [[True]])]),
+        E("attention.softmax_rows", S=(S_scores, "values"), mask=(np.tril(np.ones((3, 4), bool)), "fixed"),
+          out=(None, "fixed"),
+          _bad=[("mask: a row with nothing allowed", {"mask": np.zeros((3, 4), bool)}, ["mask"]),
+                ("mask: wrong shape", {"mask": np.ones((2, 2), bool)}, ["mask"]),
+                ("mask: strings", {"mask": np.full((3, 4), "yes")}, ["mask"]),
+                ("out: wrong shape", {"out": np.zeros(2)}, ["out"])],
+          _edges=[("one column", {"S": np.array([[3.0], [-2.0]]), "mask": None}, _close([[1.0], [1.0]]))]),
+        E("attention.attention", Q=(Q, "array-extra-missing-empty"), K=(Q.copy(), "array-extra-missing-empty"),
+          V=(Q.copy(), "array-extra-missing-empty"), mask=(None, "fixed"),
+          _bad=[("K: other dk", {"K": Q[..., :3]}, ["K", "Q"]), ("V: other length", {"V": Q[:, :2]}, ["V", "K"]),
+                ("mask: wrong shape", {"mask": np.ones((2, 2), bool)}, ["mask"])],
+          _edges=[("one key", {"K": Q[:, :1], "V": Q[:, :1]}, lambda r: np.allclose(r[0], Q[:, :1]))]),
+        E("attention.split_heads", X=(Xb, "shaped"), h=(2, "int"),
+          _bad=[("h: does not divide d", {"h": 3}, ["h"])]),
+        E("attention.merge_heads", X=(attention.split_heads(Xb, 2), "shaped")),
+        E("attention.mha_forward", X=(Xb, "array-empty"), Wq=(W8, "array-empty"), Wk=(W8, "array-empty"),
+          Wv=(W8, "array-empty"), Wo=(W8, "array-empty"), heads=(2, "int"), mask=(None, "fixed"),
+          _bad=[("heads: does not divide d", {"heads": 3}, ["heads"]),
+                ("Wq: wrong shape", {"Wq": W8[:4]}, ["Wq"])]),
+        E("attention.mha_backward", dY=(Xb, "array-empty"), cache=(mha_cache, "obj"), Wq=(W8, "array-empty"),
+          Wk=(W8, "array-empty"), Wv=(W8, "array-empty"), Wo=(W8, "array-empty"),
+          _bad=[("dY: wrong shape", {"dY": Xb[:, :2]}, ["dY"])]),
+        E("attention.layer_norm_forward", X=(Xb, "array-extra-missing"), g=(np.ones(8), "array-extra"),
+          b=(np.zeros(8), "array-extra"), _bad=[("g: wrong length", {"g": np.ones(7)}, ["g"])]),
+        E("attention.layer_norm_backward", dY=(Xb, "array-extra-missing"), cache=(ln_cache, "obj"),
+          _bad=[("dY: wrong shape", {"dY": Xb[:, :2]}, ["dY"])]),
+        E("attention.block_forward", X=(Xb, "array-empty"), p=(block, "obj"), heads=(2, "int"), mask=(None, "fixed"),
+          _bad=[("p: missing a weight", {"p": {k: v for k, v in block.items() if k != "W1"}}, ["p", "W1"])]),
+        E("attention.block_backward", dY=(Xb, "array-empty"), cache=(block_cache, "obj"), p=(block, "obj")),
+        E("attention.init_block", d=(8, "size"), ffn=(8, "size"), rng=(rng, "rng")),
+        # autoencoder -----------------------------------------------------------------------
+        E("autoencoder.autoencoder", d=(4, "size"), rng=(rng, "rng"), hidden=(3, "size"), code=(2, "size")),
+        E("autoencoder.train", net=(auto, "obj"), X=(X54, "array+neg+above1"), rng=(rng, "rng"), epochs=(1, "int"),
+          lr=(1e-3, "pos"), batch_size=(2, "int")),
+        E("autoencoder.encode", net=(auto, "obj"), X=(X54, "array")),
+        E("autoencoder.reconstruct", net=(auto, "obj"), X=(X54, "array")),
+        # cnn -------------------------------------------------------------------------------
+        E("cnn.CNN", _exempt="a record of weight arrays made by init_cnn and train; forward checks the images against it"),
+        E("cnn.init_cnn", rng=(rng, "rng"), filters=(2, "size"), kernel=(3, "size"), image=(6, "size"),
+          classes=(3, "size")),
+        E("cnn.forward", net=(small_cnn, "obj"), X=(images, "array")),
+        E("cnn.predict", net=(small_cnn, "obj"), X=(images, "array"),
+          _edges=[("one image", {"X": images[:1]}, lambda r: r.shape == (1, 3) and np.isclose(r.sum(), 1))]),
+        E("cnn.loss_and_gradients", net=(small_cnn, "obj"), X=(images, "array+short"), y=(ylab, "labels+short+range")),
+        E("cnn.train", net=(small_cnn, "obj"), X=(images, "array+short"), y=(ylab, "labels+short+range"),
+          rng=(rng, "rng"), epochs=(1, "int"), lr=(0.05, "pos"), batch_size=(2, "int"), momentum=(0.9, "prob")),
+        E("cnn.top_k", probs=(np.array([[0.1, 0.6, 0.3]]), "array-missing+neg"), k=(2, "int"),
+          _bad=[("k: more than classes", {"k": 4}, ["k"])],
+          _edges=[("k = classes", {"k": 3}, lambda r: r[0].tolist() == [[1, 2, 0]])]),
+        # conv ------------------------------------------------------------------------------
+        E("conv.pad_for", mode=("same", "choice"), kh=(3, "int"), kw=(2, "int"),
+          _edges=[("even kernel", {}, lambda r: r == ((1, 1), (0, 1)))]),
+        E("conv.conv2d", x=(rng.normal(size=(5, 5)), "array"), w=(np.ones((3, 3)), "array"), stride=(1, "int"),
+          padding=("valid", "choice"), method=(None, "choice?"),
+          _bad=[("w: larger than x", {"w": np.ones((6, 6))}, ["w", "kernel"])],
+          _edges=[("1x1 image and kernel", {"x": np.array([[2.0]]), "w": np.array([[3.0]])}, _close([[6.0]]))]),
+        E("conv.choose_method", x_shape=((6, 6), "shape-huge"), w_shape=((3, 3), "shape-huge"), stride=(1, "int")),
+        E("conv.max_pool", x=(rng.normal(size=(4, 4)), "array-extra"), size=(2, "int"), stride=(None, "int?")),
+        E("conv.avg_pool", x=(rng.normal(size=(4, 4)), "array-extra"), size=(2, "int"), stride=(None, "int?"),
+          _edges=[("one window", {"x": np.arange(4.0).reshape(2, 2)}, _close([[1.5]]))]),
+        E("conv.max_pool_backward", x=(rng.normal(size=(4, 4)), "array-extra"), d_out=(np.ones((2, 2)), "array-extra"),
+          size=(2, "int"), _bad=[("d_out: wrong shape", {"d_out": np.ones((3, 3))}, ["d_out"])]),
+        # data ------------------------------------------------------------------------------
+        E("data.photo", size=(8, "size"), corner=((60, 110), "shape-huge")),
+        E("data.digits"),
+        E("data.split", X=(X52, "rows"), y=(y5, "rows"), test_fraction=(0.4, "unit"), rng=(rng, "rng")),
+        E("data.costa_corpus", n=(3, "size"), rng=(rng, "rng")),
+        E("data.vocabulary", sentences=([["a", "b"], ["b", "c"]], "fixed"),
+          _bad=[("sentences: None", {"sentences": None}, ["sentences"]),
+                ("sentences: a string", {"sentences": "a b"}, ["sentences"]),
+                ("sentences: numbers", {"sentences": [[1, 2]]}, ["sentences"])],
+          _edges=[("one word", {"sentences": [["x"]]}, lambda r: r == ["x"])]),
+        E("data.star_polygon", points=(5, "size"), outer=(0.9, "pos"), inner=(0.38, "pos")),
+        E("data.inside", P=(X52, "array"), polygon=(poly, "array"),
+          _bad=[("polygon: two vertices", {"polygon": poly[:2]}, ["polygon"])],
+          _edges=[("one point", {"P": np.array([[0.2, 0.2]])}, lambda r: r.tolist() == [True])]),
+        E("data.star", n=(5, "size"), rng=(rng, "rng")),
+        E("data.digits_to_embed"),
+        E("data.distance_to_polygon", P=(X52, "array"), polygon=(poly, "array"),
+          _bad=[("polygon: two vertices", {"polygon": poly[:2]}, ["polygon"])],
+          _edges=[("a vertex", {"P": np.array([[1.0, 0.0]])}, _close([0.0]))]),
+        # dropout ---------------------------------------------------------------------------
+        E("dropout.mask", shape=((3, 4), "shape"), p=(0.5, "prob"), rng=(rng, "rng")),
+        E("dropout.dropout", a=(np.ones((3, 4)), "values"), p=(0.5, "prob"), rng=(rng, "rng"),
+          training=(True, "flag")),
+        E("dropout.dropconnect_mask", W=(np.ones((3, 4)), "values"), p=(0.5, "prob"), rng=(rng, "rng")),
+        E("dropout.dropout_masks", net=(deep, "obj"), n=(4, "size"), p=(0.5, "prob"), rng=(rng, "rng")),
+        E("dropout.mc_predict", net=(net3, "obj"), X=(X52, "array"), p=(0.5, "prob"), rng=(rng, "rng"),
+          samples=(3, "int")),
+        # explorable ------------------------------------------------------------------------
+        E("explorable.Slider", id=("s", "name"), label=("S", "text+empty"), min=(0.0, "real"), max=(1.0, "real"),
+          step=(0.1, "pos"), value=(0.5, "real"),
+          _bad=[("min above max", {"min": 2.0}, ["min", "max"]), ("value outside", {"value": 3.0}, ["value"])]),
+        E("explorable.Slider.html", self=(slider, "fixed"), name=("probe", "name")),
+        E("explorable.Choice", id=("c", "name"), label=("C", "text+empty"),
+          options=((("a", "A"), ("b", "B")), "fixed"), value=("a", "fixed"),
+          _bad=[("options: None", {"options": None}, ["options"]), ("options: empty", {"options": ()}, ["options"]),
+                ("options: not pairs", {"options": ("a", "b")}, ["options"]),
+                ("value: not an option", {"value": "z"}, ["value"])]),
+        E("explorable.Choice.html", self=(choice, "fixed"), name=("probe", "name")),
+        E("explorable.markdown", **explorable_args(),
+          _bad=[("data: NaN", {"data": {"a": math.nan}}, ["data"]),
+                ("aspect: too flat", {"aspect": 5.0}, ["aspect"])]),
+        E("explorable.explorable", **explorable_args(), _bad=[("data: NaN", {"data": {"a": math.nan}}, ["data"])]),
+        # film ------------------------------------------------------------------------------
+        E("film.Film", _exempt="a record of an encoded film, made by save_film"),
+        E("film.Film.markdown", self=(a_film, "fixed"), alt=("a film", "text+empty")),
+        E("film.Film.show", self=(a_film, "fixed"), alt=("a film", "text+empty")),
+        E("film.ffmpeg_path"),
+        E("film.save_film", fig=(film_fig, "obj"), update=(lambda f: None, "callable"), frames=([0], "fixed"),
+          name=("probe", "name"), fps=(1.0, "pos"), dpi=(50.0, "pos"), poster=(-1, "index"),
+          poster_format=("png", "choice"), directory=(tmp / "films", "path"),
+          _bad=[("frames: None", {"frames": None}, ["frames"]), ("frames: empty", {"frames": []}, ["frames"]),
+                ("frames: a number", {"frames": 3}, ["frames"])]),
+        # fourier ---------------------------------------------------------------------------
+        E("fourier.square_wave", t=(np.linspace(0, 6, 7), "values"),
+          _edges=[("a scalar", {"t": 1.0}, _close(1.0))]),
+        E("fourier.harmonics", n_terms=(3, "size")),
+        E("fourier.partial_sum", t=(np.linspace(0, 6, 7), "values"), n_terms=(3, "size"),
+          _edges=[("one term", {"t": np.pi / 2, "n_terms": 1}, _close(4 / np.pi))]),
+        E("fourier.phasors", t=(0.5, "real"), n_terms=(3, "size")),
+        E("fourier.gibbs_overshoot", n_terms=(5, "size"), samples=(401, "size"),
+          _bad=[("samples: one", {"samples": 1}, ["samples"]), ("samples: two", {"samples": 2}, ["samples"])],
+          _edges=[("three samples", {"samples": 3},  # the peak is at t = pi / (2n), the middle sample
+                   lambda r: np.isclose(r, (4 / np.pi) * sum(np.sin((2 * k + 1) * np.pi / 10) / (2 * k + 1)
+                                                              for k in range(5))))]),
+        # growth ----------------------------------------------------------------------------
+        E("growth.compound", N=(np.array([1, 2, 10]), "values"), x=(1.0, "values"),
+          _bad=[("N: zero", {"N": 0}, ["N"]), ("N: negative", {"N": -3}, ["N"])],
+          _edges=[("large negative rate", {"N": np.array([1, 2, 3]), "x": -5.0}, _close([-4.0, 2.25, (1 - 5 / 3) ** 3])),
+                  ("rate -N", {"N": 4, "x": -4.0}, _close(0.0)),
+                  ("N a NumPy integer", {"N": np.int64(12)}, _close((1 + 1 / 12) ** 12))]),
+        E("growth.compound_error", N=(np.array([1, 10]), "values"), _bad=[("N: zero", {"N": 0}, ["N"])]),
+        E("growth.grey_spectrum", N_max=(4, "size"), x=(np.linspace(-1, 1, 5), "array"),
+          _bad=[("x: below -1", {"x": np.array([-2.0, 0.0])}, ["x"])]),
+        E("growth.never_drawn", N=(np.array([1, 64]), "values"), _bad=[("N: zero", {"N": 0}, ["N"])],
+          _edges=[("N = 1", {"N": 1}, _close(0.0))]),
+        E("growth.bootstrap_misses", N=(10, "size"), rng=(rng, "rng")),
+        # knn -------------------------------------------------------------------------------
+        E("knn.knn_predict", X_train=(np.array([[0.0], [1.0], [10.0]]), "array+short"),
+          y_train=(np.array([0, 0, 1]), "labels+short"), X=(np.array([[0.0], [9.0]]), "array"), k=(1, "int"),
+          classes=(None, "int?"),
+          _bad=[("k: more than the training points", {"k": 4}, ["k"]),
+                ("classes: fewer than the labels", {"classes": 1}, ["classes"])],
+          _edges=[("one training point", {"X_train": np.array([[0.0]]), "y_train": np.array([2])},
+                   lambda r: r.tolist() == [2, 2])]),
+        # mlp -------------------------------------------------------------------------------
+        E("mlp.MLP", _exempt="a record of weights made by init_mlp and the training functions; forward checks X against it"),
+        E("mlp.init_mlp", sizes=((2, 3, 1), "sizes"), rng=(rng, "rng"), hidden=("sigmoid", "choice"),
+          output=("sigmoid", "choice"), scale=(1.0, "pos"), stack=(None, "size?"),
+          _bad=[("sizes: one layer", {"sizes": (2,)}, ["sizes"])]),
+        E("mlp.forward", net=(net3, "obj"), X=(X52, "array"), masks=(None, "fixed"),
+          _bad=[("masks: too few", {"masks": []}, ["masks"])]),
+        E("mlp.predict", net=(net3, "obj"), X=(X52, "array"),
+          _edges=[("one example", {"X": X52[:1]}, lambda r: r.shape == (1, 3) and np.isclose(r.sum(), 1))]),
+        E("mlp.loss_and_gradients", net=(net3, "obj"), X=(X52, "array+short"), y=(y53, "labels+short+range"),
+          masks=(None, "fixed")),
+        E("mlp.loss", net=(net3, "obj"), X=(X52, "array+short"), y=(y53, "labels+short+range"),
+          _edges=[("one class present", {"y": np.zeros(5, int)},
+                   lambda r: np.isclose(r, -np.mean(scipy.special.log_softmax(
+                       mlp.forward(net3, X52)[-2] @ net3.W[-1] + net3.b[-1], axis=1)[:, 0])))]),
+        E("mlp.train", net=(net, "obj"), X=(X52, "array+short"), y=(y5, "labels+short+range"), lr=(0.5, "pos"),
+          epochs=(2, "int"), momentum=(0.0, "prob")),
+        E("mlp.train_minibatch", net=(net3, "obj"), X=(X52, "array+short"), y=(y53, "labels+short+range"),
+          rng=(rng, "rng"), epochs=(1, "int"), lr=(1e-3, "pos"), batch_size=(2, "int"), p_drop=(0.0, "prob"),
+          p_input=(0.0, "prob"), callback=(None, "callable?")),
+        E("mlp.pick", net=(stack, "obj"), index=(1, "index"),
+          _bad=[("net: not a stack", {"net": net3}, ["net"])]),
+        # mnist -----------------------------------------------------------------------------
+        E("mnist.IDXError", _exempt="an exception class"),
+        E("mnist.ChecksumError", _exempt="an exception class"),
+        E("mnist.parse_idx", raw=(_idx_bytes(), "obj"),
+          _bad=[("raw: truncated", {"raw": _idx_bytes()[:-1]}, ["raw", "IDX"]),
+                ("raw: not IDX", {"raw": b"hello world"}, ["raw", "IDX"])],
+          _edges=[("one value", {"raw": _idx_bytes((7,))}, lambda r: r.tolist() == [7])]),
+        E("mnist.read_idx", path=(idx, "path")),
+        E("mnist.md5", path=(idx, "path")),
+        E("mnist.available", data_dir=(tmp, "path"), files=(files, "obj")),
+        E("mnist.download", data_dir=(tmp, "path"), mirrors=((), "fixed"), files=(files, "obj"),
+          timeout=(60.0, "pos"), _bad=[("mirrors: None", {"mirrors": None}, ["mirrors"])]),
+        E("mnist.load", split=("train", "choice"), data_dir=(tmp, "path"), _base=False),
+        # optim -----------------------------------------------------------------------------
+        E("optim.Adam", params=([np.zeros(3), np.zeros(2)], "list-short"), lr=(1e-3, "pos"), beta1=(0.9, "prob"),
+          beta2=(0.999, "prob"), eps=(1e-8, "pos"),
+          _bad=[("params: NaN", {"params": [np.array([np.nan])]}, ["params"])]),
+        E("optim.Adam.step", self=(adam, "fixed"), params=([np.ones(3), np.ones(2)], "list"),
+          grads=([np.ones(3), np.ones(2)], "list"),
+          _bad=[("grads: wrong shape", {"grads": [np.ones(3), np.ones(3)]}, ["grads"])],
+          _edges=[("first step", {}, lambda r: np.allclose(r[0], 1 - 1e-3) and np.allclose(r[1], 1 - 1e-3))]),
+        # pca -------------------------------------------------------------------------------
+        E("pca.pca", X=(rng.normal(size=(5, 3)), "array"), k=(2, "int"),
+          _bad=[("k: more than columns", {"k": 4}, ["k"]), ("X: every row the same", {"X": np.ones((4, 3))}, ["X"])],
+          _edges=[("two points", {"X": np.array([[0.0, 0.0, 0.0], [3.0, 4.0, 0.0]]), "k": 1},
+                   lambda r: np.allclose(np.abs(r[1]), [[0.6, 0.8, 0.0]]) and np.isclose(r[2][0], 1.0))]),
+        # perceptron ------------------------------------------------------------------------
+        E("perceptron.neuron", x=(np.array([1.0, 2.0]), "array+short"), w=(np.array([0.5, -0.5]), "array+short"),
+          b=(0.1, "real"), f=(np.tanh, "callable"),
+          _edges=[("one input", {"x": np.array([2.0]), "w": np.array([1.5])}, lambda r: np.isclose(r, np.tanh(3.1)))]),
+        E("perceptron.gate", name=("xor", "choice")),
+        E("perceptron.step", z=(np.array([-1.0, 0.0, 2.0]), "values"),
+          _edges=[("a scalar", {"z": 0.5}, lambda r: r == 1)]),
+        E("perceptron.train_perceptron", X=(X52, "array+short"), y=(y5, "labels+short+range"), lr=(1.0, "pos"),
+          epochs=(3, "int"),
+          _edges=[("one example", {"X": np.array([[1.0, 1.0]]), "y": np.array([1])},
+                   lambda r: r[2].tolist() == [0])]),
+        E("perceptron.linearly_separable", X=(X52, "array+short"), y=(y5, "labels+short+range"),
+          _edges=[("one class", {"y": np.ones(5, int)}, lambda r: r is True)]),
+        E("perceptron.train_xor", rng=(rng, "rng"), hidden=(2, "size"), epochs=(2, "int"), stack=(None, "size?")),
+        E("perceptron.parity", v=(np.array([0, 1, 3, 7]), "fixed"),
+          _bad=[("v: negative", {"v": np.array([-1])}, ["v"]), ("v: floats", {"v": np.array([0.5])}, ["v"]),
+                ("v: strings", {"v": np.array(["1"])}, ["v"]), ("v: None", {"v": None}, ["v"])],
+          _edges=[("a NumPy scalar", {"v": np.int64(7)}, lambda r: r == 1)]),
+        E("perceptron.parity_table", n_bits=(3, "size")),
+        E("perceptron.parity_pattern", rule=("x & y", "choice"), size=(8, "size")),
+        E("perceptron.hidden_units_needed", n_bits=(2, "size"), rng=(rng, "rng"), max_hidden=(1, "size"),
+          seeds=(1, "size"), epochs=(2, "int"), lr=(2.0, "pos")),
+        # plots -----------------------------------------------------------------------------
+        E("plots.grid", extent=((-0.5, 1.5, -0.5, 1.5), "extent"), n=(5, "size"),
+          _edges=[("n = 1", {"n": 1}, lambda r: r.shape == (1, 2))]),
+        E("plots.plot_surface", ax=(ax, "obj"), predict=(lambda P: P[:, 0], "callable"),
+          extent=((-0.5, 1.5, -0.5, 1.5), "extent"), n=(5, "size"), X=(None, "fixed"), y=(None, "fixed"),
+          cmap=("viridis", "choice"), vmin=(0.0, "real?"), vmax=(1.0, "real?"), colorbar=(False, "flag"),
+          _bad=[("predict: wrong length", {"predict": lambda P: P[:3, 0]}, ["predict"]),
+                ("X without y", {"X": X52}, ["y"]), ("y: short", {"X": X52, "y": y5[:3]}, ["y"])]),
+        E("plots.draw_neuron", ax=(ax, "obj"), x=(np.array([1.0, 0.0]), "array-empty+short"),
+          w=(np.array([0.5, -1.0]), "array-empty+short"), b=(0.1, "real"), y=(0.3, "real"), f_name=("tanh", "text")),
+        E("plots.draw_network", ax=(ax, "obj"), weights=([np.ones((2, 3))], "list"),
+          activations=([np.ones(2), np.ones(3)], "list"), dropped=(None, "fixed"), cut=(None, "fixed"),
+          labels=(None, "fixed"), node_size=(40.0, "pos"),
+          _bad=[("dropped: one layer short", {"dropped": [np.zeros(2, bool)]}, ["dropped"]),
+                ("cut: wrong shape", {"cut": [np.zeros((3, 2), bool)]}, ["cut"]),
+                ("labels: too few", {"labels": ["a"]}, ["labels"]), ("labels: a number", {"labels": 3}, ["labels"])]),
+        E("plots.scatter_classes", ax=(ax, "obj"), Z=(X52, "array"), y=(y53, "labels+short"), size=(2.0, "pos"),
+          legend=(True, "flag")),
+        E("plots.plot_weights", ax=(ax, "obj"), W=(np.ones((2, 3)), "array"), title=(None, "text?")),
+        # regularise ------------------------------------------------------------------------
+        E("regularise.Record", _exempt="a record of accuracies made by train_stack"),
+        E("regularise.per_class", y=(np.array([0, 1, 0, 1]), "labels"), k=(2, "size"), rng=(rng, "rng"),
+          _bad=[("k: more than a class holds", {"k": 3}, ["k"])],
+          _edges=[("one class", {"y": np.zeros(3, int)}, lambda r: sorted(r.tolist()) in ([0, 1], [0, 2], [1, 2]))]),
+        E("regularise.stack_sets", sets=([(X52, y53), (X52[:2], y53[:2])], "fixed"),
+          _bad=[("sets: None", {"sets": None}, ["sets"]), ("sets: empty", {"sets": []}, ["sets"]),
+                ("sets: y short", {"sets": [(X52, y53[:2])]}, ["sets"]),
+                ("sets: NaN", {"sets": [(np.full((2, 2), np.nan), y5[:2])]}, ["sets"])]),
+        E("regularise.train_stack", net=(stack, "obj"), X=(sets[0], "array"), y=(sets[1], "labels+range"),
+          counts=(sets[2], "fixed"), rng=(rng, "rng"), steps=(2, "int"), X_test=(X52, "array+short"),
+          y_test=(y53, "labels+short+range"), batch_size=(2, "size"), lr=(1e-3, "pos"), p_drop=(0.0, "prob"),
+          p_input=(0.0, "prob"), weight_decay=(0.0, "nonneg"), val=(None, "fixed"), every=(1, "int"),
+          callback=(None, "callable?"), dtype=(np.float32, "fixed"),
+          _bad=[("counts: zero", {"counts": np.array([0, 3])}, ["counts"]),
+                ("val: not a triple", {"val": "x"}, ["val"]), ("dtype: integers", {"dtype": np.int32}, ["dtype"])]),
+        E("regularise.early_stopped", record=(record, "obj"),
+          _bad=[("record: no validation", {"record": regularise.Record(record.steps, record.train, record.test)},
+                 ["record", "val", "validation"])]),
+        # shapes ----------------------------------------------------------------------------
+        E("shapes.outline", name=("circle", "choice"), rng=(rng, "rng"), points=(48, "size")),
+        E("shapes.rasterise", xy=(np.array([[2.0, 2.0], [6.0, 6.0]]), "array-empty-extra"), size=(8, "size"),
+          width=(1.5, "pos"), _bad=[("xy: one point", {"xy": np.array([[2.0, 2.0]])}, ["xy"])]),
+        E("shapes.draw", name=("square", "choice"), rng=(rng, "rng"), size=(12, "size")),
+        E("shapes.dataset", n_per_class=(2, "size"), rng=(rng, "rng"), size=(12, "size"),
+          classes=(("circle", "square"), "fixed"),
+          _bad=[("classes: None", {"classes": None}, ["classes"]), ("classes: empty", {"classes": ()}, ["classes"]),
+                ("classes: unknown", {"classes": ("blob",)}, ["classes", "class"])]),
+        # softmax ---------------------------------------------------------------------------
+        E("softmax.sigmoid", z=(np.array([-800.0, 0.0, 800.0]), "values"),
+          _edges=[("a scalar", {"z": 0.0}, _close(0.5))]),
+        E("softmax.sigmoid_derivative", z=(np.array([-1.0, 0.0, 1.0]), "values"),
+          _edges=[("at zero", {"z": 0.0}, _close(0.25))]),
+        E("softmax.logsumexp", z=(Z23, "values"), axis=(-1, "axis"),
+          _edges=[("a row of -inf", {"z": np.array([[-np.inf, -np.inf], [0.0, -np.inf]])},
+                   lambda r: np.array_equal(r, scipy.special.logsumexp([[-np.inf, -np.inf], [0.0, -np.inf]], axis=-1))),
+                  ("one entry", {"z": np.array([[2.5]])}, _close([2.5]))]),
+        E("softmax.softmax", z=(Z23, "values"), axis=(-1, "axis"), temperature=(1.0, "pos"),
+          _edges=[("temperature 1e-308", {"temperature": 1e-308}, _close([[0, 0, 1], [0, 0, 1]])),
+                  ("temperature 1e300", {"temperature": 1e300}, _close(np.full((2, 3), 1 / 3))),
+                  ("one class", {"z": np.array([[4.0], [-1e300]])}, _close([[1.0], [1.0]])),
+                  ("logits of 1e308", {"z": np.array([[1e308, -1e308]])}, _close([[1.0, 0.0]]))]),
+        E("softmax.naive_softmax", z=(Z23, "values"), axis=(-1, "axis")),
+        E("softmax.cross_entropy", z=(Z23, "array"), y=(np.array([2, 0]), "labels+short+range"),
+          _edges=[("one example", {"z": Z23[:1], "y": np.array([1])},
+                   lambda r: np.isclose(r, -scipy.special.log_softmax(Z23[0])[1]))]),
+        E("softmax.cross_entropy_gradient", z=(Z23, "array"), y=(np.array([2, 0]), "labels+short+range"),
+          _edges=[("one class", {"z": np.array([[3.0], [1.0]]), "y": np.array([0, 0])}, _close([[0.0], [0.0]]))]),
+        # sparse ----------------------------------------------------------------------------
+        E("sparse.Plane", size=(8, "size"), extent=(3.5, "pos")),
+        E("sparse.Plane.cells", self=(plane, "fixed"), X=(X52, "array"),
+          _bad=[("X: outside the plane", {"X": np.array([[9.0, 0.0]])}, ["X", "point"])]),
+        E("sparse.four_classes", n_per_class=(3, "size"), rng=(rng, "rng"), spread=(1.0, "pos"), extent=(3.5, "pos"),
+          _bad=[("extent: the centres outside", {"extent": 0.5}, ["extent"]),
+                ("spread: too wide for the grid", {"spread": 1e9}, ["spread"])]),
+        E("sparse.initial_scores", plane=(plane, "obj"), X=(X52, "array+short"), y=(y53, "labels+short+range"),
+          classes=(3, "size")),
+        E("sparse.layer", S=(S0, "array-missing"), kernel=(sparse.BINOMIAL3, "array"), gamma=(1.1, "pos"),
+          clamped=(clamped, "fixed"), labels=(labels, "fixed"),
+          _bad=[("clamped: wrong shape", {"clamped": clamped[:2]}, ["clamped"]),
+                ("S: negative", {"S": -S0}, ["S"])]),
+        E("sparse.propagate", S0=(S0, "array-missing"), layers=(2, "size"), kernel=(sparse.BINOMIAL3, "array"),
+          gamma=(1.1, "pos"), clamped=(clamped, "fixed"), labels=(labels, "fixed"),
+          _bad=[("labels: without clamped", {"clamped": None}, ["labels", "clamped"])]),
+        E("sparse.class_map", S=(S0, "array-missing-extra"), tol=(1e-12, "nonneg")),
+        E("sparse.layer_cost", size=(8, "int"), classes=(4, "int"), k=(3, "int")),  # arithmetic only
+        # spiking ---------------------------------------------------------------------------
+        E("spiking.LIF", tau=(10.0, "pos"), R=(1.0, "pos"), v_rest=(-65.0, "real"), v_reset=(-65.0, "real"),
+          v_th=(-50.0, "real"), t_ref=(2.0, "nonneg")),
+        E("spiking.Run", _exempt="a record of a simulation, made by simulate"),
+        E("spiking.Run.rates", self=(run, "fixed")),
+        E("spiking.Run.steady_rates", self=(run, "fixed")),
+        E("spiking.rheobase", p=(spiking.LIF(), "obj")),
+        E("spiking.first_spike_time", I=(np.array([10.0, 20.0]), "values"), p=(spiking.LIF(), "obj"),
+          v0=(None, "real?"), _edges=[("below rheobase", {"I": 1.0}, lambda r: r == np.inf)]),
+        E("spiking.firing_rate", I=(np.array([10.0, 20.0]), "values"), p=(spiking.LIF(), "obj")),
+        E("spiking.simulate", I=(np.array([20.0]), "array-extra-missing"), dt=(0.1, "pos"), p=(spiking.LIF(), "obj"),
+          steps=(100, "size"), v0=(None, "real?"), method=("exact", "choice"), record_v=(True, "flag"),
+          record_spikes=(True, "flag"),
+          _bad=[("dt: Euler with dt > tau", {"dt": 25.0, "method": "euler", "I": np.array([14.0]), "steps": 20},
+                 ["dt"])],
+          _edges=[("dt a NumPy integer", {"dt": np.int64(1)},
+                   lambda r: r.counts.tolist() == spiking.simulate([20.0], dt=1.0, steps=100).counts.tolist())]),
+        E("spiking.poisson_spikes", rates=(np.array([10.0, 50.0]), "array+neg"), steps=(100, "size"),
+          dt=(1.0, "pos"), rng=(rng, "rng")),
+        E("spiking.synaptic_current", spikes=(np.ones((2, 5), bool), "fixed"), w=(np.array([1.0, 2.0]), "array+short"),
+          dt=(0.1, "pos"),
+          _bad=[("spikes: None", {"spikes": None}, ["spikes"]), ("spikes: 1-D", {"spikes": np.ones(2, bool)}, ["spikes"]),
+                ("spikes: NaN", {"spikes": np.full((2, 5), np.nan)}, ["spikes"])]),
+        # style -----------------------------------------------------------------------------
+        E("style.use_style"),
+        # trace -----------------------------------------------------------------------------
+        E("trace.contributions", net=(deep, "obj"), X=(X52, "array"), layer=(1, "index"), unit=(0, "index")),
+        E("trace.trace_back", net=(deep, "obj"), X=(X52, "array"), output_unit=(0, "index")),
+        # transformer -----------------------------------------------------------------------
+        E("transformer.Config", vocab=(5, "size"), d=(8, "size"), heads=(2, "size"), ffn=(8, "size"),
+          layers=(1, "size"), max_len=(6, "size"), causal=(False, "flag"), positional=(True, "flag")),
+        E("transformer.init_model", cfg=(cfg, "obj"), rng=(rng, "rng")),
+        E("transformer.embed", p=(params, "obj"), cfg=(cfg, "obj"), tokens=(tokens, "tokens")),
+        E("transformer.forward", p=(params, "obj"), cfg=(cfg, "obj"), tokens=(tokens, "tokens")),
+        E("transformer.loss_and_gradients", p=(params, "obj"), cfg=(cfg, "obj"), tokens=(tokens, "tokens"),
+          targets=(tokens.copy(), "labels-neg+range"),
+          _bad=[("targets: every one ignored", {"targets": np.full((2, 4), -1)}, ["targets"])]),
+        E("transformer.train", p=(params, "obj"), cfg=(cfg, "obj"),
+          batch=(lambda r: (tokens, tokens), "callable"), rng=(rng, "rng"), steps=(1, "int"), lr=(3e-3, "pos")),
+        E("transformer.predict", p=(params, "obj"), cfg=(cfg, "obj"), tokens=(tokens, "tokens"),
+          _edges=[("one token", {"tokens": np.array([[1]])}, lambda r: r.shape == (1, 1, 5) and np.isclose(r.sum(), 1))]),
+        E("transformer.reversal_batch", rng=(rng, "rng"), size=(4, "size"), length=(3, "size"), digits=(10, "int")),
+        E("transformer.predict_by_layer", p=(params, "obj"), cfg=(cfg, "obj"), tokens=(tokens, "tokens")),
+        # trials ----------------------------------------------------------------------------
+        E("trials.Summary", _exempt="a record made by summarise"),
+        E("trials.Summary.format", self=(summary, "fixed"), spec=(".1%", "text"),
+          _bad=[("spec: not a format", {"spec": "nonsense"}, ["spec"])]),
+        E("trials.Comparison", _exempt="a record made by compare"),
+        E("trials.Comparison.format", self=(comparison, "fixed"), spec=(".1f", "text"), scale=(100.0, "pos"),
+          unit=(" points", "text"), _bad=[("spec: not a format", {"spec": "nonsense"}, ["spec"])]),
+        E("trials.summarise", values=(np.array([0.5, 0.6, 0.7]), "array-extra"),
+          _edges=[("two runs", {"values": [1.0, 3.0]}, lambda r: (r.mean, r.sd, r.n) == (2.0, math.sqrt(2), 2))]),
+        E("trials.repeat", trial=(lambda s, seed: 0.5, "callable"), settings=(["a"], "fixed"), seeds=(range(3), "fixed"),
+          _bad=[("settings: None", {"settings": None}, ["settings"]), ("seeds: None", {"seeds": None}, ["seeds"]),
+                ("trial: returns NaN", {"trial": lambda s, seed: math.nan}, ["trial"])]),
+        E("trials.t_quantile", n=(5, "int"), level=(0.95, "unit"),
+          _edges=[("n = 2", {"n": 2}, lambda r: np.isclose(r, 12.706, atol=1e-3))]),
+        E("trials.compare", a=(np.array([0.5, 0.6, 0.7]), "array-extra+short"),
+          b=(np.array([0.4, 0.6, 0.5]), "array-extra+short"), level=(0.95, "unit")),
+        E("trials.table", results=({"a": np.array([0.5, 0.6])}, "obj"), spec=(".1%", "text"),
+          _bad=[("results: empty", {"results": {}}, ["results"]),
+                ("spec: not a format", {"spec": "nonsense"}, ["spec"])]),
+        E("trials.plot_spread", ax=(ax, "obj"), x=(np.array([1.0, 2.0]), "array+short"),
+          runs=(np.array([[0.5, 0.6], [0.7, 0.8]]), "array"), label=(None, "text?"), color=(None, "fixed"),
+          offset=(0.0, "real")),
+    ]
+
+
+TABLE = {e.target: e for e in _table()}
+
+
+# Modules of lib whose public functions are not in the table, and why.
+NOT_IN_TABLE = {
+    "book": "the build, not the science",
+    "check": "the checks themselves: every entry above goes through them (tests/test_check.py tests them)",
+}
+
+
+def public_names() -> list[str]:
+    """Every public function, class and method defined in lib/*.py (not lib/book/): "module.name"."""
+    names = []
+    for info in pkgutil.iter_modules(lib.__path__):
+        if info.name in NOT_IN_TABLE or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"lib.{info.name}")
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                names.append(f"{info.name}.{name}")
+            if inspect.isclass(obj):
+                names += [f"{info.name}.{name}.{m}" for m, v in vars(obj).items()
+                          if not m.startswith("_") and inspect.isfunction(v)]
+    return sorted(names)
