@@ -216,7 +216,8 @@ def seed_table(results: dict, S: int) -> str:
              " " * 15 + f"{'learned':>9}{'95 % CI':>10}{'epoch':>8}" * len(inits)]
     for loss in LOSSES:
         for biases in (False, True):
-            row = f"{loss if not biases else '  with biases':<15}"
+            name = "squared error" if loss == "squared" else loss
+            row = f"{name if not biases else '  with biases':<15}"
             for init in inits:
                 runs, _ = results[(init, biases, loss)]
                 k = int(runs.learned.sum())

@@ -364,7 +364,7 @@ def test_descent_path_equals_lib(site):
     assert np.abs(want).max() > 1e3  # the diverging path was compared too
     visit.page.close()
     before, after = check_interaction(site, md, "explore-learning-lr")
-    assert "η = 0.40" in before and "η = 0.45" in after and "After 60 steps" in after
+    assert "η = 0.40" in before and "η = 0.45" in after and "after 60 steps" in after
 
 
 def test_a_click_on_the_bowl_moves_the_start(site):

@@ -88,15 +88,16 @@ if (ex) {
     // Loss above its minimum, per step, on a log scale (capped where the path has diverged).
     const excess = path.map(([w, b]) => Math.log10(Math.min(Math.max(loss(x, t, w, b) - best, 1e-16), 1e6)));
     const g = axes(ctx, curve, [0, steps], [-16, 6], { xticks: [0, steps / 2, steps],
-      yticks: [-15, -10, -5, 0, 5], xlabel: "step", ylabel: "log₁₀ (loss − minimum)", colour });
+      yticks: [-10, -5, 0, 5], xlabel: "step", ylabel: "log₁₀ (loss − minimum)", colour });
     line(ctx, excess.map((_, k) => k), excess, g.sx, g.sy, PALETTE[0]);
     const limit = (2 * (1 + mu)) / lamMax, end = path[path.length - 1];
     const last = loss(x, t, end[0], end[1]);
-    ex.root.querySelector(".explorable-readout").textContent =
+    const from = `From (${start[0].toFixed(2)}, ${start[1].toFixed(2)}), after ${steps} steps `;
+    ex.root.querySelector(".explorable-readout").textContent = from +
       (Number.isFinite(last) && last < 1e6
-        ? `After ${steps} steps the loss is ${last.toPrecision(4)} (its minimum: ${best.toPrecision(4)}). `
-        : `After ${steps} steps the path has left the bowl: the loss is beyond 10⁶. `) +
-      `This surface converges for η < 2(1 + μ)/λ_max = ${limit.toFixed(3)}; ` +
+        ? `the loss is ${last.toPrecision(4)} (its minimum: ${best.toPrecision(4)}). `
+        : "the path has left the bowl: the loss is beyond 10⁶. ") +
+      `This surface converges for η < 2(1 + μ)/λmax = ${limit.toFixed(3)}; ` +
       `η = ${lr.toFixed(2)} is ${lr < limit ? "below" : "above"} it.`;
   });
 
