@@ -333,3 +333,57 @@ def test_the_verdict_rule_equals_lib_trials(site):
     visit.page.close()
     before, after = check_interaction(site, md, "explore-dropout-measured-runs", key="ArrowLeft")
     assert "95 % interval" in before and "5 runs" in before and "2 runs" in after
+
+
+# --- how a network learns -----------------------------------------------------------------------
+
+def learning_md(x, t):
+    A = np.column_stack([x, np.ones(len(x))])
+    H = A.T @ A / len(x)
+    theta_star = np.linalg.solve(H, A.T @ t / len(x))
+    from lib.descent import mse
+
+    return quick("learning", {"x": x, "t": t, "theta_star": theta_star, "L_star": mse(theta_star, A, t),
+                              "lam_max": np.linalg.eigvalsh(H)[-1], "steps": 60,
+                              "extent": [-1, 3.5, -3.5, 3]},
+                 [Slider("w0", "Start w", -1, 3.5, 0.05, -0.5), Slider("b0", "Start b", -3.5, 3, 0.05, 2),
+                  Slider("lr", "Learning rate", 0.01, 1.2, 0.01, 0.4),
+                  Slider("momentum", "Momentum", 0, 0.95, 0.05, 0)])
+
+
+def test_descent_path_equals_lib(site):
+    from lib.descent import descend, mse, mse_gradient
+
+    rng = np.random.default_rng(13)
+    x = rng.uniform(0, 3, 40)
+    t = 1.5 * x - 1 + rng.normal(0, 0.5, 40)
+    A = np.column_stack([x, np.ones(40)])
+    md = learning_md(x, t)
+    visit = open_page(site, md)
+    for w, b in ((0.3, -0.2), (2.0, 1.0)):
+        got = module(visit, "learning", f"m.loss({js(x)}, {js(t)}, {w}, {b})")
+        assert got == pytest.approx(float(mse(np.array([w, b]), A, t)), rel=1e-12)
+    grad = lambda theta: mse_gradient(theta, A, t)
+    for lr, mu in ((0.05, 0.0), (0.4, 0.0), (0.3, 0.9), (0.6, 0.0)):  # the last one diverges
+        got = np.array(module(visit, "learning", f"m.descend({js(x)}, {js(t)}, -0.5, 2, {lr}, 60, {mu})"))
+        want = descend(grad, np.array([-0.5, 2.0]), lr=lr, steps=60, momentum=mu)
+        assert np.allclose(got, want, rtol=1e-9, atol=1e-9)
+    assert np.abs(want).max() > 1e3  # the diverging path was compared too
+    visit.page.close()
+    before, after = check_interaction(site, md, "explore-learning-lr")
+    assert "η = 0.40" in before and "η = 0.45" in after and "after 60 steps" in after
+
+
+def test_a_click_on_the_bowl_moves_the_start(site):
+    rng = np.random.default_rng(14)
+    x = rng.uniform(0, 3, 40)
+    md = learning_md(x, 1.5 * x - 1 + rng.normal(0, 0.5, 40))
+    visit = open_page(site, md)
+    before = visit.page.input_value("#explore-learning-w0"), canvas(visit)
+    box = visit.page.evaluate("() => { const r = document.querySelector('canvas').getBoundingClientRect(); "
+                              "return [r.left, r.top]; }")
+    visit.page.mouse.click(box[0] + 62, box[1] + 18)  # inside the bowl at any canvas size
+    visit.page.wait_for_timeout(100)
+    assert visit.page.input_value("#explore-learning-w0") != before[0] and canvas(visit) != before[1]
+    assert visit.errors == []
+    visit.page.close()
