@@ -4,7 +4,7 @@ Two ways to the same numbers, chosen by the net's dtype. A float64 net runs the 
 built on lib/conv.py (and checked against finite differences). A float32 net runs the fast
 path, for 28 x 28 digits by the thousand: every k x k window of every image copied into one
 matrix (im2col), so the convolution and its kernel gradient are each one BLAS matrix product,
-with images laid out (N, H, W, F) so that pooling is three maxima of strided views. The tests
+with maps laid out (F, N, H, W) so that pooling is three maxima of strided views. The tests
 check that both give the same probabilities and gradients.
 """
 from __future__ import annotations
@@ -97,12 +97,13 @@ def _forward_fast(net: CNN, X: np.ndarray):
     N, F, k = len(X), net.K.shape[0], net.K.shape[-1]
     o = X.shape[1] - k + 1  # (square images) output side
     p = o // 2
-    cols = sliding_window_view(X, (k, k), axis=(1, 2)).reshape(N, o * o, k * k)  # im2col, a copy
-    Z = (cols @ net.K.reshape(F, k * k).T + net.c).reshape(N, o, o, F)  # (N, oo, kk) @ (kk, F)
+    # im2col: row i·k + j holds every image shifted by (i, j), (k k, N o o)
+    cols = np.stack([X[:, i:i + o, j:j + o] for i in range(k) for j in range(k)]).reshape(k * k, -1)
+    Z = (net.K.reshape(F, k * k) @ cols + net.c[:, None]).reshape(F, N, o, o)  # (F, kk) @ (kk, N o o)
     A = np.maximum(Z, 0)
-    corners = [A[:, i:2 * p:2, j:2 * p:2] for i in (0, 1) for j in (0, 1)]  # 4 x (N, p, p, F)
+    corners = [A[..., i:2 * p:2, j:2 * p:2] for i in (0, 1) for j in (0, 1)]  # 4 x (F, N, p, p)
     P = np.maximum(np.maximum(corners[0], corners[1]), np.maximum(corners[2], corners[3]))
-    flat = P.transpose(0, 3, 1, 2).reshape(N, -1)  # (F, p, p) order, as the reference path
+    flat = P.transpose(1, 0, 2, 3).reshape(N, -1)  # (N, F p p), the reference path's order
     logits = flat @ net.W + net.b
     return softmax(logits, axis=1), (cols, Z, corners, P, flat, logits)
 
@@ -110,22 +111,21 @@ def _forward_fast(net: CNN, X: np.ndarray):
 def _loss_and_gradients_fast(net: CNN, X, y):
     X = np.asarray(X, dtype=np.float32)
     _, (cols, Z, corners, P, flat, logits) = _forward_fast(net, X)
-    N, F, k = len(X), net.K.shape[0], net.K.shape[-1]
-    p = P.shape[1]
+    F, N, p = P.shape[:3]
     d_logits = cross_entropy_gradient(logits, y).astype(np.float32)  # it computes in float64
     dW = flat.T @ d_logits
-    dP = (d_logits @ net.W.T).reshape(N, F, p, p).transpose(0, 2, 3, 1)  # (N, p, p, F)
+    dP = (d_logits @ net.W.T).reshape(N, F, p, p).transpose(1, 0, 2, 3)  # (F, N, p, p)
     dZ = np.zeros_like(Z)
     taken = np.zeros(P.shape, dtype=bool)
     for (i, j), corner in zip(((0, 0), (0, 1), (1, 0), (1, 1)), corners):
         first = (corner == P) & ~taken  # the first maximum of each window, as max_pool_backward
-        dZ[:, i:2 * p:2, j:2 * p:2] = dP * first
+        dZ[..., i:2 * p:2, j:2 * p:2] = dP * first
         taken |= first
     dZ *= Z > 0
-    dZ = dZ.reshape(N, -1, F)
-    dK = (cols.reshape(-1, k * k).T @ dZ.reshape(-1, F)).T.reshape(net.K.shape)  # (kk, N oo) @ (N oo, F)
+    dZ = dZ.reshape(F, -1)  # (F, N o o)
+    dK = (dZ @ cols.T).reshape(net.K.shape)  # (F, N o o) @ (N o o, k k)
     return (cross_entropy(logits, y),
-            CNN(K=dK, c=dZ.sum(axis=(0, 1)), W=dW, b=d_logits.sum(axis=0)))
+            CNN(K=dK, c=dZ.sum(axis=1), W=dW, b=d_logits.sum(axis=0)))
 
 
 def train(net: CNN, X, y, rng: np.random.Generator, *, epochs: int = 20, lr: float = 0.05,
