@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from threadpoolctl import threadpool_limits
+
 from lib.optim import Adam
 
 
@@ -86,15 +88,16 @@ def train(net: Autoencoder, X: np.ndarray, rng: np.random.Generator, *, steps: i
     params = list(net.W) + list(net.b)
     adam, history = Adam(params, lr), np.empty(steps)
     per_pass = max(len(X) // batch_size, 1)
-    for step in range(steps):
-        if step % per_pass == 0:
-            order = rng.permutation(len(X))
-        start = (step % per_pass) * batch_size
-        batch = X[order[start:start + batch_size]]
-        adam.lr = lr * 0.5 * (1 + np.cos(np.pi * step / steps))
-        history[step], dW, db = loss_and_gradients(replace(net, W=tuple(params[:L]), b=tuple(params[L:])),
-                                                    batch)
-        params = adam.step(params, dW + db)
+    with threadpool_limits(limits=1, user_api="blas"):  # small products: threads cost more than they gain
+        for step in range(steps):
+            if step % per_pass == 0:
+                order = rng.permutation(len(X))
+            start = (step % per_pass) * batch_size
+            batch = X[order[start:start + batch_size]]
+            adam.lr = lr * 0.5 * (1 + np.cos(np.pi * step / steps))
+            current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
+            history[step], dW, db = loss_and_gradients(current, batch)
+            params = adam.step(params, dW + db)
     return replace(net, W=tuple(params[:L]), b=tuple(params[L:])), history
 
 
@@ -143,17 +146,20 @@ def linear_gradients(net: LinearAutoencoder, C: np.ndarray) -> tuple[np.ndarray,
 
 
 def train_linear(C: np.ndarray, rng: np.random.Generator, *, code: int = 2, steps: int = 2000,
-                 lr: float = 1e-2) -> tuple[LinearAutoencoder, np.ndarray]:
-    """Full-batch Adam on linear_loss from a small random start; returns the net and the loss
-    before every step, (steps,)."""
+                 lr: float = 1e-2, callback=None) -> tuple[LinearAutoencoder, np.ndarray, list]:
+    """Full-batch Adam on linear_loss from a small random start; returns the net, the loss before
+    every step (steps,), and callback(step, net) before every step if given (else [])."""
     C = np.asarray(C, dtype=float)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or not np.allclose(C, C.T):
         raise ValueError(f"C must be a symmetric (d, d) covariance matrix, got shape {C.shape}")
     d = len(C)
     net = LinearAutoencoder(rng.normal(0, 0.1 / np.sqrt(d), (d, code)), rng.normal(0, 0.1, (code, d)))
-    params, adam, history = [net.E, net.D], Adam([net.E, net.D], lr), np.empty(steps)
-    for step in range(steps):
-        net = LinearAutoencoder(*params)
-        history[step] = linear_loss(net, C)
-        params = adam.step(params, list(linear_gradients(net, C)))
-    return LinearAutoencoder(*params), history
+    params, adam, history, log = [net.E, net.D], Adam([net.E, net.D], lr), np.empty(steps), []
+    with threadpool_limits(limits=1, user_api="blas"):
+        for step in range(steps):
+            net = LinearAutoencoder(*params)
+            history[step] = linear_loss(net, C)
+            if callback is not None:
+                log.append(callback(step, net))
+            params = adam.step(params, list(linear_gradients(net, C)))
+    return LinearAutoencoder(*params), history, log

@@ -9,10 +9,11 @@ check that both give the same probabilities and gradients.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, fields
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from threadpoolctl import threadpool_limits
 
 from lib.conv import conv2d, max_pool, max_pool_backward
 from lib.softmax import cross_entropy, cross_entropy_gradient, softmax
@@ -147,21 +148,29 @@ def train(net: CNN, X, y, rng: np.random.Generator, *, epochs: int = 20, lr: flo
     adam = Adam(list(params.values()), lr) if optimizer == "adam" else None
     X = np.asarray(X, dtype=net.K.dtype)
     history = []
-    for _ in range(epochs):
-        order, losses = rng.permutation(len(X)), []
-        for start in range(0, len(X), batch_size):
-            batch = order[start:start + batch_size]
-            loss, grads = loss_and_gradients(CNN(**params), X[batch], y[batch])
-            losses.append(loss)
-            if adam is not None:
-                params = dict(zip(names, adam.step([params[k] for k in names],
-                                                   [getattr(grads, k) for k in names])))
-                continue
-            for k in names:
-                velocity[k] = momentum * velocity[k] - lr * getattr(grads, k)
-                params[k] += velocity[k]
-        history.append(np.mean(losses))
+    # the fast path's products are small: BLAS threads cost more than they gain, and far more on a
+    # busy machine (bench/conv.py measures both); the reference path is left as it always ran
+    with threadpool_limits(limits=1, user_api="blas") if net.fast else nullcontext():
+        for _ in range(epochs):
+            history.append(_epoch(params, velocity, adam, names, X, y, rng, lr, batch_size, momentum))
     return CNN(**params), np.array(history)
+
+
+def _epoch(params, velocity, adam, names, X, y, rng, lr, batch_size, momentum) -> float:
+    """One pass over X in shuffled minibatches, updating params (a dict) in place; the mean loss."""
+    order, losses = rng.permutation(len(X)), []
+    for start in range(0, len(X), batch_size):
+        batch = order[start:start + batch_size]
+        loss, grads = loss_and_gradients(CNN(**params), X[batch], y[batch])
+        losses.append(loss)
+        if adam is not None:
+            params.update(zip(names, adam.step([params[k] for k in names],
+                                               [getattr(grads, k) for k in names])))
+            continue
+        for k in names:
+            velocity[k] = momentum * velocity[k] - lr * getattr(grads, k)
+            params[k] += velocity[k]
+    return np.mean(losses)
 
 
 def top_k(probs: np.ndarray, k: int = 5) -> tuple[np.ndarray, np.ndarray]:

@@ -64,7 +64,9 @@ def test_the_linear_autoencoder_finds_the_principal_subspace():
     X, _ = digits()
     X = X.reshape(len(X), -1)
     centred = X - X.mean(axis=0)
-    net, history = ae.train_linear(centred.T @ centred / len(X), np.random.default_rng(4), steps=3000)
+    net, history, log = ae.train_linear(centred.T @ centred / len(X), np.random.default_rng(4),
+                                        steps=3000, callback=lambda step, net: step)
+    assert log == list(range(3000))
     angles = subspace_angles(net.D.T, fit_pca(X, 2).components.T)  # SciPy as the oracle
     assert np.degrees(angles.max()) < 1 and history[-1] < history[0]
     # and the best rank-2 error, the variance outside the two directions (Eckart & Young 1936)
