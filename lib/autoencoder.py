@@ -88,7 +88,7 @@ def train(net: Autoencoder, X: np.ndarray, rng: np.random.Generator, *, steps: i
     params = list(net.W) + list(net.b)
     adam, history = Adam(params, lr), np.empty(steps)
     per_pass = max(len(X) // batch_size, 1)
-    with threadpool_limits(limits=1, user_api="blas"):  # small products: threads cost more than they gain
+    with threadpool_limits(limits=1, user_api="blas"):  # small products: as in lib/cnn.py
         for step in range(steps):
             if step % per_pass == 0:
                 order = rng.permutation(len(X))
@@ -147,8 +147,9 @@ def linear_gradients(net: LinearAutoencoder, C: np.ndarray) -> tuple[np.ndarray,
 
 def train_linear(C: np.ndarray, rng: np.random.Generator, *, code: int = 2, steps: int = 2000,
                  lr: float = 1e-2, callback=None) -> tuple[LinearAutoencoder, np.ndarray, list]:
-    """Full-batch Adam on linear_loss from a small random start; returns the net, the loss before
-    every step (steps,), and callback(step, net) before every step if given (else [])."""
+    """Full-batch Adam on linear_loss from a small random start, the step size decaying from lr to
+    0 along a half cosine; returns the net, the loss before every step (steps,), and
+    callback(step, net) before every step if given (else [])."""
     C = np.asarray(C, dtype=float)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or not np.allclose(C, C.T):
         raise ValueError(f"C must be a symmetric (d, d) covariance matrix, got shape {C.shape}")
@@ -161,5 +162,6 @@ def train_linear(C: np.ndarray, rng: np.random.Generator, *, code: int = 2, step
             history[step] = linear_loss(net, C)
             if callback is not None:
                 log.append(callback(step, net))
+            adam.lr = lr * 0.5 * (1 + np.cos(np.pi * step / steps))  # as in train
             params = adam.step(params, list(linear_gradients(net, C)))
     return LinearAutoencoder(*params), history, log

@@ -25,6 +25,8 @@ def test_float32_stays_float32_and_agrees_with_float64():
     assert fit32.components.dtype == np.float32 and fit32.scores(X).dtype == np.float32
     assert np.allclose(fit32.components, fit64.components, atol=1e-4)
     assert np.allclose(fit32.explained, fit64.explained, rtol=1e-4)
+    assert np.allclose(fit32.cov, np.cov(X.astype(float), rowvar=False), rtol=1e-4, atol=1e-7)
+    assert np.allclose(fit64.cov, np.cov(X.astype(float), rowvar=False))
 
 
 @pytest.mark.parametrize("k, m", [(2, 2), (2, 3), (3, 1)])
