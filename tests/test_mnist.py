@@ -3,6 +3,7 @@ import gzip
 import hashlib
 import io
 import os
+import shutil
 import signal
 import struct
 import subprocess
@@ -254,3 +255,24 @@ def test_load_without_files_says_how_to_get_them(tmp_path):
         mnist.load("train", tmp_path)
     with pytest.raises(ValueError, match="split"):
         mnist.load("validation", tmp_path)
+
+
+# --- the two chapters that use MNIST run on either data set -------------------------------------
+
+ROOT = Path(mnist.__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(not mnist.available(), reason="MNIST is not in data/mnist/: test_chapters.py runs the "
+                    "MNIST chapters on the bundled digits; their MNIST path needs `python -m lib.mnist`")
+@pytest.mark.parametrize("chapter", ["conv", "seeing"])
+def test_the_mnist_chapters_also_run_on_the_bundled_digits(chapter, tmp_path):
+    """test_chapters.py runs them on MNIST when it is here; this runs them in a copy without it."""
+    from lib.book.run import run_chapter
+
+    for part in ("lib", "assets", "chapters"):
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "films"))
+    for name in ("_quarto.yml", "_setup.qmd"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    notebook = run_chapter(tmp_path / "chapters" / f"{chapter}.qmd", tmp_path, echo=lambda s: None).notebook
+    prose = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "scikit-learn's bundled" in prose and "MNIST is not in data/mnist/" in prose
