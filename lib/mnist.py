@@ -334,8 +334,10 @@ def book_digits(data_dir: Path = DATA_DIR, files: dict = FILES) -> Digits:
         (X, y), (X_test, y_test) = load("train", data_dir, files), load("test", data_dir, files)
         return Digits(X.astype(np.float32) / 255, y.astype(int), X_test.astype(np.float32) / 255,
                       y_test.astype(int), "MNIST")
-    except (FileNotFoundError, IDXError, ChecksumError) as e:
-        note = str(e) if not isinstance(e, FileNotFoundError) else "MNIST is not in data/mnist/"
+    except FileNotFoundError:
+        note = "MNIST is not in data/mnist/"
+    except (OSError, IDXError, ChecksumError) as e:  # junk under a real name, or unreadable
+        note = f"data/mnist/ holds a file that is not MNIST's ({e})"
     from lib.data import digits, split
 
     X, y = digits()
