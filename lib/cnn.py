@@ -73,10 +73,12 @@ def stages(net: CNN, x: np.ndarray) -> dict:
 
 
 def predict(net: CNN, X: np.ndarray, batch: int = 2000) -> np.ndarray:
-    """Class probabilities, (N, classes), computed `batch` images at a time."""
-    if len(X) <= batch:
-        return forward(net, X)[0]
-    return np.concatenate([forward(net, X[i:i + batch])[0] for i in range(0, len(X), batch)])
+    """Class probabilities, (N, classes), computed `batch` images at a time (the fast path on one
+    BLAS thread, as it trains: with more, the last bits depend on the thread count)."""
+    with threadpool_limits(limits=1, user_api="blas") if net.fast else nullcontext():
+        if len(X) <= batch:
+            return forward(net, X)[0]
+        return np.concatenate([forward(net, X[i:i + batch])[0] for i in range(0, len(X), batch)])
 
 
 def loss_and_gradients(net: CNN, X: np.ndarray, y: np.ndarray) -> tuple[float, CNN]:

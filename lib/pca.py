@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg.blas import get_blas_funcs
+from threadpoolctl import threadpool_limits
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ def fit_pca(X: np.ndarray, k: int = 2) -> PCA:
     mean = X.mean(axis=0, dtype=float).astype(X.dtype)
     centred = X - mean
     if X.dtype == np.float32:  # BLAS syrk: half the work of centred.T @ centred (one triangle)
-        upper = get_blas_funcs("syrk", (centred,))(1.0, centred.T)  # (d, n) F-ordered: no copy
+        # on one thread: with more, OpenBLAS splits the long sums and the last bits change, and
+        # so would everything trained on these directions (a rerun must give the same bytes)
+        with threadpool_limits(limits=1, user_api="blas"):
+            upper = get_blas_funcs("syrk", (centred,))(1.0, centred.T)  # (d, n) F-ordered: no copy
         gram = np.triu(upper) + np.triu(upper, 1).T
     else:
         gram = centred.T @ centred

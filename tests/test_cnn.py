@@ -69,6 +69,18 @@ def test_fast_training_stays_float32_and_batched_prediction_is_the_same():
                            rtol=0, atol=1e-6)
 
 
+def test_fast_prediction_does_not_depend_on_the_blas_thread_count():
+    from threadpoolctl import threadpool_limits
+
+    net = cnn.init_cnn(np.random.default_rng(5), image=28, dtype=np.float32)
+    X = np.random.default_rng(6).random((3000, 28, 28))
+    with threadpool_limits(1, user_api="blas"):
+        one = cnn.predict(net, X)
+    with threadpool_limits(2, user_api="blas"):
+        two = cnn.predict(net, X)
+    assert np.array_equal(one, two)
+
+
 def test_stages_of_one_image():
     net = cnn.init_cnn(np.random.default_rng(0), filters=4, kernel=3, image=9, classes=3)
     x = np.random.default_rng(1).random((9, 9))

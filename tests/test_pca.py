@@ -29,6 +29,17 @@ def test_float32_stays_float32_and_agrees_with_float64():
     assert np.allclose(fit64.cov, np.cov(X.astype(float), rowvar=False))
 
 
+def test_float32_directions_do_not_depend_on_the_blas_thread_count():
+    from threadpoolctl import threadpool_limits
+
+    X = np.random.default_rng(2).random((20_000, 300)).astype(np.float32)
+    with threadpool_limits(1, user_api="blas"):
+        one = fit_pca(X, 5)
+    with threadpool_limits(2, user_api="blas"):
+        two = fit_pca(X, 5)
+    assert np.array_equal(one.cov, two.cov) and np.array_equal(one.components, two.components)
+
+
 @pytest.mark.parametrize("k, m", [(2, 2), (2, 3), (3, 1)])
 def test_principal_angles_equal_scipy(k, m):
     rng = np.random.default_rng(k * 10 + m)
