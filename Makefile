@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt
 # with `python -m lib.book.freeze --explain`).
 # Without Quarto: run every chapter through lib.book.run, executed notebooks into _notebooks/.
 book: $(VENV)/.installed
+	@$(PY) -m lib.mnist || true  # MNIST once into data/mnist/; without it the chapters use the bundled digits
 	@quarto=$$(command -v quarto || true); \
 	if [ -z "$$quarto" ]; then \
 		if $(PY) -m pip install --quiet quarto-cli >/dev/null 2>&1 && [ -x $(VENV)/bin/quarto ]; then \

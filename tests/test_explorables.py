@@ -298,6 +298,13 @@ def test_the_dot_pointed_at_is_the_nearest_and_its_image_is_drawn(site):
         assert got == int(np.argmin(((points - [x, y]) ** 2).sum(1)))
     image = module(visit, "seeing", f"m.image({js(pixels)}, 4, 8, 17)")
     assert np.allclose(image, ["0123456789abcdefg".index(ch) / 16 for ch in pixels[4]])
+    # runs of blank pixels as capital letters (A one, B two, ...), decoded by hand
+    runs = ["C" + "g" + "Z" + "Z" + "G" + "8", "A" * 63 + "g"]  # 3+1+26+26+7+1 and 63+1 pixels
+    by_hand = [[0, 0, 0, 1] + [0] * 59 + [0.5], [0] * 63 + [1]]
+    for i, expected in enumerate(by_hand):
+        side = int(np.sqrt(len(expected)))
+        assert len(expected) == side * side
+        assert np.allclose(module(visit, "seeing", f"m.image({js(runs)}, {i}, {side}, 17)"), expected)
     visit.page.mouse.move(*visit.page.evaluate(  # point at the canvas: the readout follows the pointer
         "() => { const r = document.querySelector('canvas').getBoundingClientRect(); "
         "return [r.left + 120, r.top + 100]; }"))

@@ -4,10 +4,16 @@ import { axes, ink, live, setup, show, TEN_CLASSES, value } from "./common.js";
 
 const SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz";
 
-/** Grey levels of image i from the page's data: one symbol per pixel, 0 .. levels - 1. */
+/** Grey levels in [0, 1] of image i from the page's data: one symbol per pixel (0 .. levels - 1),
+ *  or a capital letter for a run of blank pixels, A one, B two, ... Z twenty-six. */
 export function image(pixels, i, side, levels) {
-  const s = pixels[i];
-  return Array.from({ length: side * side }, (_, k) => SYMBOLS.indexOf(s[k]) / (levels - 1));
+  const out = [];
+  for (const ch of pixels[i]) {
+    if (ch >= "A" && ch <= "Z") for (let k = ch.charCodeAt(0) - 64; k > 0; k--) out.push(0);
+    else out.push(SYMBOLS.indexOf(ch) / (levels - 1));
+  }
+  if (out.length !== side * side) throw new Error(`image ${i} has ${out.length} pixels, not ${side * side}`);
+  return out;
 }
 
 /** Index of the dot nearest to (x, y), in the picture's own coordinates. */
