@@ -1,8 +1,7 @@
-"""The site checks and the post-render step, on small sites written here (no Quarto needed)."""
+"""The site checks, on small sites written here (no Quarto needed)."""
 from pathlib import Path
 
 from lib.book import site
-from lib.book.stable import stabilise, stable_html
 
 PAGE = """<!DOCTYPE html><html><head>
 <link href="../site_libs/bootstrap/bootstrap.min.css" rel="stylesheet">
@@ -81,21 +80,3 @@ def test_page_weight_counts_films_and_posters_but_not_site_libs(tmp_path):
     assert site.page_weight(page) == page.stat().st_size + 2_000_300
     _, problems = site.report(book)
     assert any("> 1,500,000" in p for p in problems)
-
-
-def test_stable_html_replaces_random_cell_ids_in_page_order():
-    first = '<div id="8ecc1827" class="cell"><div id="cell-fig-a" class="cell"><div id="0a1b2c3d" class="cell">'
-    second = '<div id="00036517" class="cell"><div id="cell-fig-a" class="cell"><div id="ffee0011" class="cell">'
-    assert stable_html(first) == stable_html(second) == (
-        '<div id="cell-1" class="cell"><div id="cell-fig-a" class="cell"><div id="cell-2" class="cell">')
-    assert stable_html('<section id="deadbeef" class="level2">') == '<section id="deadbeef" class="level2">'
-
-
-def test_stabilise_rewrites_only_html_files_that_change(tmp_path):
-    page, data = tmp_path / "a.html", tmp_path / "b.json"
-    page.write_text('<div id="12345678" class="cell">')
-    data.write_text('<div id="12345678" class="cell">')
-    (tmp_path / "c.html").write_text("<p>no cells</p>")
-    assert stabilise([page, data, tmp_path / "c.html", tmp_path / "missing.html"]) == 1
-    assert page.read_text() == '<div id="cell-1" class="cell">'
-    assert data.read_text() == '<div id="12345678" class="cell">'

@@ -3,10 +3,11 @@ import re
 
 import pytest
 
+from lib.book.project import chapters
 from lib.book.qmd import Cell, read_qmd
-from lib.book.run import ROOT, book_chapters, run_chapter
+from lib.book.run import ROOT, run_chapter
 
-CHAPTERS = book_chapters(ROOT)
+CHAPTERS = chapters(ROOT)
 # Characters of code a reader sees without scrolling: the HTML text column holds 74 at a
 # 1280-pixel window (measured in Chromium), the PDF page about 86 (DejaVu Sans Mono at 0.82).
 CODE_WIDTH = 72
