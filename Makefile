@@ -25,14 +25,14 @@ book: $(VENV)/.installed
 	if [ -z "$$quarto" ] && $(PY) -m pip install --quiet quarto-cli >/dev/null 2>&1 \
 			&& [ -x $(VENV)/bin/quarto ]; then quarto=$(abspath $(VENV))/bin/quarto; fi; \
 	if [ -n "$$quarto" ]; then \
-		$(MAKE) --no-print-directory render QUARTO="$$quarto" && $(PY) -m lib.book.site _book; \
+		$(MAKE) --no-print-directory render QUARTO="$$quarto" && $(PY) tests/site_checks.py _book; \
 	else \
 		echo "quarto is not on PATH and 'pip install quarto-cli' failed: executing the chapters only"; \
 		$(PY) -m lib.book.run; \
 	fi
 
 # The site, then the PDF. Quarto's pre-render step executes every stale chapter first (see why
-# with `python -m lib.book.freeze --explain`); both formats are made from those notebooks. The
+# with `python -m lib.book.run --explain`); both formats are made from those notebooks. The
 # PDF is made again only when a notebook or the settings are newer than it (a second make, so
 # that it sees the notebooks just written), kept in _pdf/ and copied into the site.
 render:

@@ -24,8 +24,9 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
+import site_checks
 from browser import Visit, browser, needs_chromium, serve
-from lib.book import freeze, project, site
+from lib.book import freeze, project
 from lib.book.run import ROOT
 from shared import copy_sources, once
 
@@ -89,19 +90,19 @@ def test_every_chapter_has_a_page(book):
 
 
 def test_nothing_comes_from_another_host(book):
-    assert site.outside_loads(book) == []
+    assert site_checks.outside_loads(book) == []
 
 
 def test_links_resolve_and_images_are_described(book):
-    assert site.broken_links(book) == []
-    assert site.unresolved_references(book) == []
-    assert site.unevaluated_code(book) == []
-    assert site.missing_alt_text(book) == []
+    assert site_checks.broken_links(book) == []
+    assert site_checks.unresolved_references(book) == []
+    assert site_checks.unevaluated_code(book) == []
+    assert site_checks.missing_alt_text(book) == []
 
 
 def test_every_chapter_page_is_light(book):
-    heavy = {str(p.relative_to(book)): site.page_weight(p) for p in site.pages(book)
-             if site.page_weight(p) > site.PAGE_LIMIT}
+    heavy = {str(p.relative_to(book)): site_checks.page_weight(p) for p in site_checks.pages(book)
+             if site_checks.page_weight(p) > site_checks.PAGE_LIMIT}
     assert heavy == {}
 
 
@@ -123,10 +124,10 @@ def test_pdf_holds_every_figure_and_says_where_films_move(book):
     assert len(pdfs) == 1
     text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True,
                           text=True, check=True).stdout
-    html = " ".join(re.sub(r"<[^>]+>", " ", p.read_text()).replace("&nbsp;", " ") for p in site.pages(book))
+    html = " ".join(re.sub(r"<[^>]+>", " ", p.read_text()).replace("&nbsp;", " ") for p in site_checks.pages(book))
     in_html = figure_numbers(html)
     assert len(in_html) >= 40 and figure_numbers(text) == in_html
-    films = sum(p.read_text().count("<video") for p in site.pages(book))
+    films = sum(p.read_text().count("<video") for p in site_checks.pages(book))
     assert films >= 5 and text.count("moves in the HTML version") == films
     raster = subprocess.run(["pdfimages", "-list", str(pdfs[0])], capture_output=True, text=True)
     if raster.returncode == 0:  # every film still is an image in the PDF
@@ -141,7 +142,7 @@ def test_pages_in_a_browser_load_only_local_files_and_fit_the_column(book):
     assert config["format"]["html"]["html-math-method"] == "mathml"
     with serve(book) as base, browser() as b:
         context = b.new_context(viewport=WINDOW)
-        for path in site.pages(book):
+        for path in site_checks.pages(book):
             page = context.new_page()
             visit = Visit(page, base + str(path.relative_to(book)))
             name = path.relative_to(book)
@@ -170,7 +171,7 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
     redraws the canvas and the readout, with no console error, and a phone-wide window (375
     pixels) needs no sideways scrolling; in the dark theme the canvas draws again in the page's
     new colours."""
-    pages = [p for p in site.pages(book) if re.search(r'class="explorable[ "]', p.read_text())]
+    pages = [p for p in site_checks.pages(book) if re.search(r'class="explorable[ "]', p.read_text())]
     assert len(pages) >= 9
     with serve(book) as base, browser() as b:
         for width in (1280, 375):

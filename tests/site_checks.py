@@ -1,6 +1,7 @@
-"""Checks of a rendered site (`_book/`) that reading the sources can't make.
+"""Checks of a rendered site (`_book/`) that reading the sources can't make: the site tests'
+oracle, and the report `make book` prints at the end (standard library only).
 
-    python -m lib.book.site _book      # page weights, sizes, and every problem found
+    python tests/site_checks.py _book      # page weights, sizes, and every problem found
 
 Each check returns its problems as strings (none when all is well), so a test can assert on it
 and the report says what is wrong where. HTML is read with the standard library's parser.
