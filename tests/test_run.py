@@ -14,7 +14,7 @@ import pytest
 from nbclient import NotebookClient
 
 from lib.book import freeze, project, run
-from lib.book.qmd import QmdError
+from lib.book.qmd import QmdError, read_qmd
 from lib.book.run import ROOT, ChapterError, run_chapter
 
 QUARTO_YML = """
@@ -89,7 +89,8 @@ def test_a_chapter_runs_as_written_from_the_project_root(book):
     assert printed(nb)[1] == "False\n"  # the eval: false cell did not run, and is kept
     assert cells[1].source == "#| eval: false\nskipped = True" and not cells[1].outputs
     assert nb.cells[-1].source.strip() == "The answer is 42, said plainly."
-    assert [c.id for c in nb.cells] == [f"cell-{k}" for k in range(1, len(nb.cells) + 1)]
+    assert [c.id for c in nb.cells] == [f"cell-{k}" for k in range(1, len(nb.cells) + 1)]  # same bytes
+    assert all(c.metadata == {} for c in nb.cells)  # no execution times either
     assert [ln.split()[1:4] for ln in lines[:3]] == [["cell", "1/3", "import"], ["cell", "2/3", "skipped"],
                                                    ["cell", "3/3", "check"]]
     assert "not run (eval: false)" in lines[1] and lines[-1].startswith("chapters/a.qmd: 3 cells in ")
@@ -261,3 +262,11 @@ def test_the_first_cell_finds_the_book_from_a_subfolder_of_a_clone(tmp_path):
     NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(tmp_path / "chapters")}}).execute()
     assert nb.cells[1].outputs[0]["data"]["text/plain"] == repr(str(tmp_path))
     assert os.getcwd() != str(tmp_path)  # the kernel moved, not this process
+
+
+def test_figure_settings_are_quartos_defaults_then_quarto_yml_then_the_chapter(book):
+    chapter = write(book / "chapters" / "a.qmd", "---\nfig-height: 2\nformat:\n  html:\n    fig-dpi: 80\n---\n# A\n")
+    options = project.figure_options(read_qmd(chapter, book), book)
+    assert options == {"fig-width": 4, "fig-height": 2, "fig-dpi": 80, "fig-format": "png"}
+    write(book / "_quarto.yml", "book:\n  chapters: [index.qmd]\nformat:\n  html: default\n  pdf: default\n")
+    assert project.figure_options(read_qmd(book / "index.qmd", book), book) == project.FIGURE_DEFAULTS

@@ -57,8 +57,8 @@ def figure_options(doc: Document, root: Path = ROOT) -> dict:
     `_quarto.yml` (top level, then `format: html:`), then the chapter's front matter likewise."""
     options = dict(FIGURE_DEFAULTS)
     for source in (config(root), doc.front_matter):
-        formats = source.get("format") if isinstance(source.get("format"), dict) else {}
-        for level in (source, formats.get("html") or {}):
+        html = source.get("format", {}).get("html") if isinstance(source.get("format"), dict) else None
+        for level in (source, html if isinstance(html, dict) else {}):  # `html: default` sets nothing
             options.update({k: v for k, v in level.items() if k in FIGURE_DEFAULTS})
     return options
 

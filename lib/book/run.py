@@ -86,7 +86,8 @@ def run_chapter(path: Path | str, root: Path = ROOT, echo=print, timeout: int = 
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}, "language_info": {"name": "python"}})
     nb.cells.append(nbformat.v4.new_code_cell(setup_source(project.figure_options(doc, root))))
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, resources={"metadata": {"path": str(root)}})
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,  # same bytes each run
+                            resources={"metadata": {"path": str(root)}})
     start = time.perf_counter()
     with contextlib.ExitStack() as stack:
         log = log or stack.enter_context(tempfile.TemporaryFile("w+"))
