@@ -22,9 +22,9 @@ def outputs(nb):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_runs_and_reruns_to_the_same_bytes(chapter):
-    first = run_chapter(chapter, ROOT, echo=lambda s: None).notebook
+    first = run_chapter(chapter, ROOT, echo=lambda s: None)
     films = {name: (ROOT / "chapters" / name).read_bytes() for name in FILM.findall(str(outputs(first)))}
-    second = run_chapter(chapter, ROOT, echo=lambda s: None).notebook
+    second = run_chapter(chapter, ROOT, echo=lambda s: None)
     assert outputs(first) == outputs(second)
     for name, data in films.items():  # the films the chapter wrote, encoded again
         assert (ROOT / "chapters" / name).read_bytes() == data, f"{name} changed on a rerun"

@@ -187,6 +187,9 @@ def execute(chapter: Path | str, root: Path = ROOT, echo=print, timeout: int = T
             print(e, file=log)
             raise ChapterError(f"{e}\n  notebook so far: {_relative(failed, root)}; "
                                f"log: {_relative(log_path, root)}") from None
+        except KeyboardInterrupt:
+            print("interrupted: no notebook written", file=log)
+            raise
     nb.metadata[freeze.RECORD] = {"dependencies": made_from, "outputs": freeze.outputs(nb, name, root)}
     _write(nb, target)
     failed.unlink(missing_ok=True)
