@@ -110,13 +110,18 @@ def save_film(fig: Figure, update, frames, name: str, *, fps: float, dpi: float 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     video, still = directory / f"{name}.mp4", directory / f"{name}.{poster_format}"
+    # Encoded under a temporary name, renamed once whole: a film cut short never has the real one.
+    partial = directory / f"{name}.partial.mp4"
     writer = FFMpegWriter(fps=fps, codec="h264", extra_args=ENCODER_ARGS)
     with mpl.rc_context({"animation.ffmpeg_path": ffmpeg_path()}), \
-            writer.saving(fig, str(video), dpi):
+            writer.saving(fig, str(partial), dpi):
         for f in frames:
             update(f)
             writer.grab_frame()
+    partial.replace(video)
     width, height = writer.frame_size
     update(frames[poster])
-    fig.savefig(still, dpi=dpi, pil_kwargs={"quality": 85} if poster_format == "jpg" else None)
+    fig.savefig(partial.with_suffix(f".{poster_format}"), dpi=dpi,
+                pil_kwargs={"quality": 85} if poster_format == "jpg" else None)
+    partial.with_suffix(f".{poster_format}").replace(still)
     return Film(video, still, int(width), int(height), len(frames))

@@ -3,10 +3,11 @@ import re
 
 import pytest
 
+from lib.book.project import chapters
 from lib.book.qmd import Cell, read_qmd
-from lib.book.run import ROOT, book_chapters, run_chapter
+from lib.book.run import ROOT, run_chapter
 
-CHAPTERS = book_chapters(ROOT)
+CHAPTERS = chapters(ROOT)
 # Characters of code a reader sees without scrolling: the HTML text column holds 74 at a
 # 1280-pixel window (measured in Chromium), the PDF page about 86 (DejaVu Sans Mono at 0.82).
 CODE_WIDTH = 72
@@ -21,9 +22,9 @@ def outputs(nb):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_runs_and_reruns_to_the_same_bytes(chapter):
-    first = run_chapter(chapter, ROOT, echo=lambda s: None).notebook
+    first = run_chapter(chapter, ROOT, echo=lambda s: None)
     films = {name: (ROOT / "chapters" / name).read_bytes() for name in FILM.findall(str(outputs(first)))}
-    second = run_chapter(chapter, ROOT, echo=lambda s: None).notebook
+    second = run_chapter(chapter, ROOT, echo=lambda s: None)
     assert outputs(first) == outputs(second)
     for name, data in films.items():  # the films the chapter wrote, encoded again
         assert (ROOT / "chapters" / name).read_bytes() == data, f"{name} changed on a rerun"

@@ -133,3 +133,19 @@ def test_alt_text_is_required(tmp_path):
     film, _ = moving_square(tmp_path, frames=2)
     with pytest.raises(ValueError, match="alt"):
         film.markdown(alt="  ")
+
+
+def test_a_film_cut_short_never_has_the_real_name(tmp_path):
+    fig = plt.figure(figsize=(1, 1))
+
+    def update(k):
+        if k == 3:
+            raise RuntimeError("stopped while encoding")
+        fig.canvas.draw()
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        save_film(fig, update, range(6), "cut", fps=4, directory=tmp_path)
+    plt.close(fig)
+    assert not (tmp_path / "cut.mp4").exists() and not (tmp_path / "cut.png").exists()
+    film, _ = moving_square(tmp_path, name="cut")
+    assert film.video.stat().st_size > 1000 and not list(tmp_path.glob("*.partial.*"))

@@ -1,12 +1,14 @@
-"""The dependency-aware freeze: what each chapter depends on, and which frozen results go stale."""
+"""The freeze: what each chapter depends on, and when its executed notebook no longer holds.
+Notebooks are written here as the runner writes them (no kernel needed), then things change."""
 import json
 import textwrap
 
+import nbformat
 import pytest
 
-from lib.book import freeze
+from lib.book import freeze, project, run
 from lib.book.qmd import QmdError
-from lib.book.run import ROOT, book_chapters
+from lib.book.run import ROOT
 
 
 def deps_of(name, root=ROOT):
@@ -18,42 +20,56 @@ def test_the_book_chapters_depend_on_what_they_import_directly_and_through_other
     assert {"chapters/conv.qmd", "lib/conv.py", "lib/cnn.py", "lib/data.py"} <= conv
     assert "lib/conv.py" in deep and "lib/sparse.py" in deep  # sparse.py imports conv
     assert "lib/conv.py" not in spiking and "lib/spiking.py" in spiking
-    for chapter in book_chapters(ROOT):  # the shared setup, and through it the style
-        deps = deps_of(str(chapter.relative_to(ROOT)))
-        assert {"_setup.qmd", "lib/style.py", "lib/__init__.py", "requirements.txt"} <= deps
+    for chapter in project.chapters(ROOT):  # the shared setup, and through it the style
+        assert {"_setup.qmd", "lib/style.py", "lib/__init__.py", "requirements.txt"} <= deps_of(
+            str(chapter.relative_to(ROOT)))
+
+
+FILES = {  # a.qmd imports lib.x (which imports .y relatively), b.qmd lib.z (which reads data/)
+    "_quarto.yml": "book:\n  chapters: [a.qmd, b.qmd]\nfig-dpi: 100\n",
+    "_setup.qmd": "```{python}\nimport numpy as np\n```\n",
+    "a.qmd": "# A\n\n{{< include /_setup.qmd >}}\n\n```{python}\nfrom lib.x import f\nf()\n```\n",
+    "b.qmd": "# B\n\n```{python}\nimport lib.z as z\n```\n\n```python\nimport lib.never  # not executed\n```\n",
+    "lib/__init__.py": "",
+    "lib/x.py": "from .y import g\n\ndef f():\n    from lib import w  # inside a function counts too\n    return g()\n",
+    "lib/y.py": "def g():\n    return 1\n",
+    "lib/w.py": "",
+    "lib/z.py": "from pathlib import Path\nDATA = Path(__file__).parent.parent / 'data'\n",
+    "lib/unused.py": "",
+    "data/table.csv": "1,2\n",
+    "data/README.md": "notes\n",
+    "requirements.txt": "numpy\n",
+}
 
 
 @pytest.fixture
 def book(tmp_path):
-    """A two-chapter book: a.qmd imports lib.x (which imports .y relatively), b.qmd lib.z (reads data/)."""
-    files = {
-        "_quarto.yml": "book:\n  chapters: [a.qmd, b.qmd]\n",
-        "_setup.qmd": "```{python}\nimport numpy as np\n```\n",
-        "a.qmd": "# A\n\n{{< include /_setup.qmd >}}\n\n```{python}\nfrom lib.x import f\nf()\n```\n",
-        "b.qmd": "# B\n\n```{python}\nimport lib.z as z\n```\n\n```python\nimport lib.never  # not executed\n```\n",
-        "lib/__init__.py": "",
-        "lib/x.py": "from .y import g\n\ndef f():\n    from lib import w  # inside a function counts too\n    return g()\n",
-        "lib/y.py": "def g():\n    return 1\n",
-        "lib/w.py": "",
-        "lib/z.py": "from pathlib import Path\nDATA = Path(__file__).parent.parent / 'data'\n",
-        "lib/unused.py": "",
-        "data/table.csv": "1,2\n",
-        "data/README.md": "notes\n",
-        "requirements.txt": "numpy\n",
-    }
-    for name, text in files.items():
+    for name, text in FILES.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     return tmp_path
 
 
-def freeze_as_quarto_would(root, chapter, text="{}"):
-    """What a render leaves: Quarto's frozen results, and the book's notebook of the chapter."""
-    results = freeze.frozen_dir(chapter, root) / "execute-results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "html.json").write_text(text)
-    freeze.notebook_path(chapter, root).parent.mkdir(parents=True, exist_ok=True)
-    freeze.notebook_path(chapter, root).write_text("{}")
+AS_RUN = "as the runner records it"
+
+
+def executed(book, chapter, outputs="", record=AS_RUN):
+    """Write the chapter's notebook as lib/book/run.py does once it has run; `outputs` is the
+    Markdown its one cell printed (a film's, say)."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": outputs})]
+    nb.cells = [cell]
+    nb.metadata[freeze.RECORD] = record if record != AS_RUN else {
+        "dependencies": freeze.fingerprint(book / chapter, book), "outputs": freeze.outputs(nb, chapter, book)}
+    path = freeze.notebook_path(chapter, book)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def reasons(book):
+    return {c: freeze.stale_reasons(book / c, book) for c in ("a.qmd", "b.qmd")}
 
 
 def test_dependencies_follow_includes_relative_and_inner_imports_and_data(book):
@@ -62,52 +78,97 @@ def test_dependencies_follow_includes_relative_and_inner_imports_and_data(book):
     assert deps_of("b.qmd", book) == {"b.qmd", "lib/__init__.py", "lib/z.py", "data/table.csv", "requirements.txt"}
 
 
-def test_only_chapters_whose_dependencies_changed_are_unfrozen(book):
-    for chapter in ("a.qmd", "b.qmd"):
-        freeze_as_quarto_would(book, chapter)
-    assert [s.state for s in freeze.prepare(book, echo=lambda s: None)] == ["stale", "stale"]  # no record yet
-    for chapter in ("a.qmd", "b.qmd"):
-        freeze_as_quarto_would(book, chapter)  # Quarto executes them and freezes again
-    assert [s.state for s in freeze.status(book)] == ["fresh", "fresh"]
-
+def test_a_chapter_is_stale_exactly_when_something_it_depends_on_changed(book):
+    assert reasons(book) == {"a.qmd": ["never executed"], "b.qmd": ["never executed"]}
+    executed(book, "a.qmd"), executed(book, "b.qmd")
+    assert reasons(book) == {"a.qmd": [], "b.qmd": []}
     (book / "lib" / "y.py").write_text("def g():\n    return 2\n")  # reached only from a.qmd
-    said = []
-    statuses = freeze.prepare(book, echo=said.append)
-    assert [(s.chapter, s.state) for s in statuses] == [("a.qmd", "stale"), ("b.qmd", "fresh")]
-    assert said == ["a.qmd: will execute (lib/y.py changed)"]
-    assert not freeze.frozen_dir("a.qmd", book).exists() and not freeze.notebook_path("a.qmd", book).exists()
-    assert freeze.frozen_dir("b.qmd", book).exists()
-    assert [s.state for s in freeze.status(book)] == ["not frozen", "fresh"]
-
+    (book / "lib" / "unused.py").write_text("# nobody imports this\n")
+    assert reasons(book) == {"a.qmd": ["lib/y.py changed"], "b.qmd": []}
+    executed(book, "a.qmd")
     (book / "data" / "table.csv").write_text("3,4\n")
-    freeze_as_quarto_would(book, "a.qmd")
-    assert [s.state for s in freeze.prepare(book, echo=lambda s: None)] == ["fresh", "stale"]
+    (book / "data" / "README.md").write_text("notes are not data\n")
+    assert reasons(book) == {"a.qmd": [], "b.qmd": ["data/table.csv changed"]}
 
 
-def test_a_chapter_whose_film_or_notebook_is_gone_executes_again(book):
-    freeze.prepare(book, echo=lambda s: None)  # records the dependencies; Quarto then executes
-    freeze_as_quarto_would(book, "a.qmd", text=json.dumps({"markdown": '<source src="films/wave.mp4">'}))
-    freeze_as_quarto_would(book, "b.qmd")
+def test_changing_the_figure_settings_makes_every_chapter_stale(book):
+    executed(book, "a.qmd"), executed(book, "b.qmd")
+    (book / "_quarto.yml").write_text(FILES["_quarto.yml"].replace("fig-dpi: 100", "fig-dpi: 300"))
+    assert reasons(book) == {"a.qmd": ["figure settings changed"], "b.qmd": ["figure settings changed"]}
+    executed(book, "a.qmd")
+    (book / "a.qmd").write_text("---\nfig-width: 3\n---\n" + FILES["a.qmd"])  # the chapter's own
+    assert reasons(book)["a.qmd"] == ["a.qmd changed", "figure settings changed"]
+
+
+def test_an_import_at_the_project_root_or_by_a_literal_name_is_followed(book):
+    (book / "helper.py").write_text("import lib.w\n")
+    (book / "a.qmd").write_text("```{python}\nimport helper\nimport importlib\n"
+                                "importlib.import_module('lib.y')\n__import__('lib.unused')\n```\n")
+    assert deps_of("a.qmd", book) == {"a.qmd", "helper.py", "lib/__init__.py", "lib/w.py", "lib/y.py",
+                                      "lib/unused.py", "requirements.txt"}
+
+
+def test_an_import_by_a_computed_name_is_refused_where_it_is(book):
+    (book / "a.qmd").write_text("# A\n\n```{python}\nimport importlib\nname = 'y'\n"
+                                "m = importlib.import_module('lib.' + name)\n```\n")
+    with pytest.raises(QmdError, match=r"a\.qmd:6: importlib\.import_module\(\) of a computed name"):
+        freeze.dependencies(book / "a.qmd", book)
+    (book / "a.qmd").write_text("```{python}\nimport lib.x\n```\n")
+    (book / "lib" / "x.py").write_text("\n\nm = __import__(NAME)\n")
+    with pytest.raises(QmdError, match=r"lib/x\.py:3: __import__\(\) of a computed name"):
+        freeze.dependencies(book / "a.qmd", book)
+
+
+def test_a_cell_that_names_the_data_folder_depends_on_it(book):
+    (book / "a.qmd").write_text("```{python}\nfrom pathlib import Path\n"
+                                "rows = (Path('data') / 'table.csv').read_text()\n```\n")
+    assert "data/table.csv" in deps_of("a.qmd", book)
+
+
+def test_magics_are_read_as_the_code_they_run(book):
+    (book / "a.qmd").write_text("```{python}\n%config InlineBackend.figure_format = 'png'\nimport lib.y\n"
+                                "!echo shell\n```\n\n```{python}\n%%time\nimport lib.w\n```\n")
+    assert {"lib/y.py", "lib/w.py"} <= deps_of("a.qmd", book)
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda p: p.unlink(), "never executed"),
+    (lambda p: p.write_bytes(p.read_bytes()[:100]), "is unreadable"),  # cut short
+    (lambda p: p.write_bytes(b"\x89PNG\x00\xff"), "is unreadable"),
+])
+def test_a_damaged_notebook_is_stale(book, damage, says):
+    damage(executed(book, "a.qmd"))
+    (only,) = reasons(book)["a.qmd"]
+    assert says in only
+
+
+@pytest.mark.parametrize("record", [[], None, "binary\x00", {"dependencies": []}, {"outputs": {}}])
+def test_a_malformed_record_is_stale_with_one_line_saying_so(book, record):
+    executed(book, "a.qmd", record=record)
+    (only,) = reasons(book)["a.qmd"]
+    assert only.startswith("_notebooks/a.ipynb is unreadable or has no record of its dependencies (")
+
+
+def test_a_film_cut_short_or_gone_makes_its_chapter_stale(book):
     (book / "films").mkdir()
-    (book / "films" / "wave.mp4").write_bytes(b"mp4")
-    assert [s.state for s in freeze.status(book)] == ["fresh", "fresh"]
-    (book / "films" / "wave.mp4").unlink()
-    freeze.notebook_path("b.qmd", book).unlink()
-    reasons = {s.chapter: s.reasons for s in freeze.status(book)}
-    assert reasons == {"a.qmd": ["films/wave.mp4 is missing"], "b.qmd": ["_freeze/notebooks/b.ipynb is missing"]}
+    (book / "films" / "wave.mp4").write_bytes(b"\x00" * 300_000)
+    (book / "films" / "wave.png").write_bytes(b"poster")
+    executed(book, "a.qmd", outputs='<video poster="films/wave.png"><source src="films/wave.mp4"></video>')
+    assert reasons(book)["a.qmd"] == []
+    (book / "films" / "wave.mp4").write_bytes(b"\x00" * 48)  # an encoding that stopped early
+    assert reasons(book)["a.qmd"] == ["films/wave.mp4 is not the file it wrote (cut short, or changed since)"]
+    (book / "films" / "wave.png").unlink()
+    assert reasons(book)["a.qmd"][-1] == "films/wave.png is missing"
 
 
-def test_explain_says_what_each_chapter_depends_on_and_why_it_reruns(book):
-    freeze_as_quarto_would(book, "a.qmd")
-    freeze.prepare(book, echo=lambda s: None)
-    freeze_as_quarto_would(book, "a.qmd")
+def test_explain_says_what_each_chapter_depends_on_and_why_it_reruns(book, capsys):
+    executed(book, "a.qmd")
     (book / "_setup.qmd").write_text("```{python}\nimport numpy as np  # changed\n```\n")
     text = freeze.explain(book)
-    assert "a.qmd: stale: will execute, because _setup.qmd changed" in text
-    assert "b.qmd: not frozen: Quarto will execute it" in text
-    assert "depends on _setup.qmd, lib/__init__.py, lib/w.py, lib/x.py, lib/y.py, requirements.txt" in text
-    assert freeze.main(["--explain", "--root", str(book)]) == 0
-    assert freeze.frozen_dir("a.qmd", book).exists()  # --explain changes nothing
+    assert "a.qmd: stale: _setup.qmd changed" in text and "b.qmd: stale: never executed" in text
+    assert ("  depends on _setup.qmd, lib/__init__.py, lib/w.py, lib/x.py, lib/y.py, requirements.txt, "
+            "figure settings") in text
+    assert run.main(["--explain", "--root", str(book)]) == 0 and capsys.readouterr().out == text + "\n"
 
 
 def test_an_unreadable_cell_is_reported_with_its_line(book):
@@ -116,15 +177,18 @@ def test_an_unreadable_cell_is_reported_with_its_line(book):
         freeze.dependencies(book / "a.qmd", book)
 
 
-def test_imported_modules_reads_every_form_of_import():
-    source = textwrap.dedent("""
-        import lib.conv, numpy
-        import lib.attention as attention
-        from lib import mlp, plots
-        from lib.spiking import LIF
+def test_every_form_of_import_is_read(book):
+    (book / "lib" / "pkg").mkdir()
+    (book / "lib" / "pkg" / "__init__.py").write_text("from . import inner\n")
+    (book / "lib" / "pkg" / "inner.py").write_text("")
+    (book / "a.qmd").write_text("```{python}\n" + textwrap.dedent("""
+        import lib.y, numpy
+        import lib.w as w
+        from lib import unused, pkg
+        from lib.x import f
         from numpy import linalg
-    """)
-    assert freeze.imported_modules(source) == {
-        "lib.conv", "lib.attention", "lib", "lib.mlp", "lib.plots", "lib.spiking", "lib.spiking.LIF"}
-    assert freeze.imported_modules("from . import y\nfrom .z import q", current="lib.x") == {
-        "lib", "lib.y", "lib.z", "lib.z.q"}
+    """) + "```\n")
+    assert deps_of("a.qmd", book) == {
+        "a.qmd", "lib/__init__.py", "lib/y.py", "lib/w.py", "lib/unused.py", "lib/x.py", "lib/pkg/__init__.py",
+        "lib/pkg/inner.py", "requirements.txt"}
+    assert json.loads(json.dumps(freeze.fingerprint(book / "a.qmd", book)))  # plain JSON, for the record

@@ -1,18 +1,25 @@
-"""The chapter runner, on small projects written into a temporary folder."""
+"""The runner, the book's one executor, on small books written into a temporary folder: what it
+makes of a chapter, and what it reports and leaves behind when a chapter fails or is stopped."""
+import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
-from lib.book.qmd import QmdError
-from lib.book.run import ROOT, ChapterError, book_chapters, run_chapter
+from lib.book import freeze, project, run
+from lib.book.qmd import QmdError, read_qmd
+from lib.book.run import ROOT, ChapterError, run_chapter
 
 QUARTO_YML = """
 project:
   type: book
-  execute-dir: project
 book:
   title: T
   chapters:
@@ -20,10 +27,10 @@ book:
     - part: "Part one"
       chapters:
         - chapters/a.qmd
+fig-width: 4
+fig-height: 3
 format:
   html:
-    fig-width: 4
-    fig-height: 3
     fig-dpi: 50
 """
 
@@ -35,19 +42,24 @@ def write(path: Path, text: str) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path):
+def book(tmp_path):
+    """A book of a preface and one chapter, with a module at its root."""
     write(tmp_path / "_quarto.yml", QUARTO_YML)
     write(tmp_path / "index.qmd", "# Preface\n\n```{python}\nprint('preface')\n```\n")
     write(tmp_path / "helper.py", "def divide(a, b):\n    return a / b\n")
     return tmp_path
 
 
-def outputs(nb):
-    return ["".join(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+def quiet(line):
+    pass
 
 
-def test_runs_cells_in_order_from_the_project_root(project):
-    chapter = write(project / "chapters" / "a.qmd", """
+def printed(nb):
+    return ["".join(o.text) for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream"]
+
+
+def test_a_chapter_runs_as_written_from_the_project_root(book):
+    chapter = write(book / "chapters" / "a.qmd", """
     # A
 
     ```{python}
@@ -70,24 +82,27 @@ def test_runs_cells_in_order_from_the_project_root(project):
     The answer is `{python} 6 * 7`, said `{python} "plainly"`.
     """)
     lines = []
-    result = run_chapter(chapter, project, echo=lines.append)
-    printed = outputs(result.notebook)
-    assert printed[0] == f"{project}\n(4.0, 3.0) 50.0\n"  # root as cwd; figure size from _quarto.yml
-    assert printed[1] == "False\n"  # the eval: false cell did not run
-    markdown = [c.source for c in result.notebook.cells if c.cell_type == "markdown"]
-    assert "The answer is 42, said plainly." in markdown[-1]
+    nb = run_chapter(chapter, book, echo=lines.append)
+    setup, *cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert setup.source.startswith("#| include: false\n")  # Quarto shows none of it
+    assert printed(nb)[0] == f"{book}\n(4.0, 3.0) 50.0\n"  # the root; the figure settings of _quarto.yml
+    assert printed(nb)[1] == "False\n"  # the eval: false cell did not run, and is kept
+    assert cells[1].source == "#| eval: false\nskipped = True" and not cells[1].outputs
+    assert nb.cells[-1].source.strip() == "The answer is 42, said plainly."
+    assert [c.id for c in nb.cells] == [f"cell-{k}" for k in range(1, len(nb.cells) + 1)]  # same bytes
+    assert all(c.metadata == {} for c in nb.cells)  # no execution times either
     assert [ln.split()[1:4] for ln in lines[:3]] == [["cell", "1/3", "import"], ["cell", "2/3", "skipped"],
                                                    ["cell", "3/3", "check"]]
-    assert "skipped (eval: false)" in lines[1]
-    assert lines[-1].startswith("chapters/a.qmd: 3 cells in ")
+    assert "not run (eval: false)" in lines[1] and lines[-1].startswith("chapters/a.qmd: 3 cells in ")
 
 
-def test_failing_cell_names_file_cell_line_and_error(project):
-    chapter = write(project / "chapters" / "a.qmd", """
+def test_a_failing_cell_stops_the_chapter_and_leaves_its_notebook_and_log(book):
+    chapter = write(book / "chapters" / "a.qmd", """
     # A
 
     ```{python}
     x = 1
+    print("before")
     ```
 
     ```{python}
@@ -98,63 +113,160 @@ def test_failing_cell_names_file_cell_line_and_error(project):
     ```
     """)
     with pytest.raises(ChapterError) as caught:
-        run_chapter(chapter, project, echo=lambda s: None)
+        run.execute(chapter, book, echo=quiet)
     report = str(caught.value)
-    # The failing call is on line 11 of a.qmd, counted by hand.
-    assert report.startswith("chapters/a.qmd:11: cell 2 (divides) failed: ZeroDivisionError: division by zero")
-    assert f"raised at {project}/helper.py:2" in report.replace("~", str(Path.home()))
-    assert "\x1b[" not in report and len(report.splitlines()) <= 2
+    # The failing call is on line 12 of a.qmd, counted by hand; it raised in helper.py, line 2.
+    assert report.splitlines() == [
+        "chapters/a.qmd:12: cell 2 (divides) failed: ZeroDivisionError: division by zero",
+        f"  raised at {book}/helper.py:2",
+        "  notebook so far: _notebooks/chapters/a.failed.ipynb; log: _notebooks/chapters/a.log"]
+    so_far = nbformat.read(book / "_notebooks" / "chapters" / "a.failed.ipynb", as_version=4)
+    assert "before\n" in printed(so_far)
+    log = (book / "_notebooks" / "chapters" / "a.log").read_text()
+    assert "a.qmd cell 1/2" in log and "ZeroDivisionError" in log and "return a / b" in log  # the traceback
+    assert freeze.stale_reasons(chapter, book) == ["never executed"]  # nothing to trust
 
 
-def test_syntax_error_line(project):
-    chapter = write(project / "chapters" / "a.qmd", "```{python}\nok = 1\nbad = (\n```\n")
+def test_a_syntax_error_names_its_line(book):
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\nok = 1\nbad = (\n```\n")
     with pytest.raises(ChapterError, match=r"chapters/a.qmd:3: cell 1 .*SyntaxError"):
-        run_chapter(chapter, project, echo=lambda s: None)
+        run_chapter(chapter, book, echo=quiet)
 
 
-def test_failing_inline_expression(project):
-    chapter = write(project / "chapters" / "a.qmd", "```{python}\nx = 1\n```\n\nSee `{python} nope`.\n")
+def test_inline_expressions_that_fail_or_are_empty_are_refused(book):
+    """Quarto 1.10 shows an inline expression whose value is "" as its source (execute-inline.ts)."""
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\nx = ''\n```\n\nSee `{python} nope`.\n")
     with pytest.raises(ChapterError, match=r"chapters/a.qmd:5: inline expression `nope` failed: NameError"):
-        run_chapter(chapter, project, echo=lambda s: None)
-
-
-def test_an_inline_expression_must_not_be_empty(project):
-    """Quarto 1.10 leaves an inline expression whose value is "" as source (execute-inline.ts)."""
-    chapter = write(project / "chapters" / "a.qmd", "```{python}\nx = ''\n```\n\nSee `{python} x`.\n")
+        run_chapter(chapter, book, echo=quiet)
+    write(chapter, "```{python}\nx = ''\n```\n\nSee `{python} x`.\n")
     with pytest.raises(ChapterError, match=r"chapters/a.qmd:5: inline expression `x` is empty"):
-        run_chapter(chapter, project, echo=lambda s: None)
+        run_chapter(chapter, book, echo=quiet)
 
 
-def test_book_chapters_reads_parts_and_refuses_missing_files(project):
-    write(project / "chapters" / "a.qmd", "# A\n")
-    assert book_chapters(project) == [project / "index.qmd", project / "chapters" / "a.qmd"]
-    (project / "chapters" / "a.qmd").unlink()
-    with pytest.raises(QmdError) as caught:
-        book_chapters(project)
-    assert caught.value.line == 10 and "chapters/a.qmd does not exist" in str(caught.value)
+def test_error_true_shows_the_error_and_goes_on(book):
+    chapter = write(book / "chapters" / "a.qmd", """
+    ```{python}
+    #| error: true
+    1 / 0
+    ```
+
+    ```{python}
+    print("after")
+    ```
+    """)
+    nb = run_chapter(chapter, book, echo=quiet)
+    outputs = [c.outputs for c in nb.cells if c.cell_type == "code"]
+    assert outputs[1][0]["ename"] == "ZeroDivisionError" and printed(nb) == ["after\n"]
 
 
-def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "lib.book.run", *args], cwd=cwd, capture_output=True, text=True)
+def test_a_cell_that_never_ends_is_stopped_and_named(book):
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\n#| label: forever\nimport time\ntime.sleep(600)\n```\n")
+    with pytest.raises(ChapterError, match=r"^chapters/a.qmd:2: cell 1 \(forever\) was still running after 2 s"):
+        run_chapter(chapter, book, echo=quiet, timeout=2)
 
 
-def test_cli_all_in_parallel_writes_notebooks(project, tmp_path):
-    write(project / "chapters" / "a.qmd", "```{python}\nprint('a')\n```\n")
-    done = cli("--all", "--jobs", "2", "--root", str(project), "--out", str(tmp_path / "nb"))
-    assert done.returncode == 0, done.stderr
-    assert "index.qmd: 1 cells in" in done.stdout and "chapters/a.qmd: 1 cells in" in done.stdout
-    assert (tmp_path / "nb" / "index.ipynb").is_file() and (tmp_path / "nb" / "chapters" / "a.ipynb").is_file()
-    assert "Kernel is running over TCP" not in done.stderr  # no kernel noise
+def test_a_kernel_that_dies_is_reported_with_its_cell(book):
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\nx = 1\n```\n\n```{python}\nimport os\nos._exit(3)\n```\n")
+    with pytest.raises(ChapterError, match=r"^chapters/a.qmd:6: cell 2 \(import os\): the kernel died"):
+        run_chapter(chapter, book, echo=quiet)
 
 
-def test_cli_reports_a_failing_chapter_and_exits_nonzero(project):
-    write(project / "chapters" / "a.qmd", "```{python}\nraise RuntimeError('boom')\n```\n")
-    done = cli("--all", "--jobs", "2", "--root", str(project))
+def test_a_cell_whose_output_would_not_fit_a_page_is_refused(book, monkeypatch):
+    monkeypatch.setattr(run, "MAX_OUTPUT", 10_000)
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\n#| label: chatty\nprint('x' * 20_000)\n```\n")
+    with pytest.raises(ChapterError, match=r"^chapters/a.qmd:2: cell 1 \(chatty\) made 0.0 MB of output"):
+        run_chapter(chapter, book, echo=quiet)
+
+
+def test_an_executed_notebook_records_what_it_was_made_from(book):
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\nfrom helper import divide\n```\n")
+    path = run.execute(chapter, book, echo=quiet)
+    assert path == book / "_notebooks" / "chapters" / "a.ipynb"
+    record = json.loads(path.read_text())["metadata"][freeze.RECORD]
+    assert set(record["dependencies"]) == {"chapters/a.qmd", "helper.py", freeze.SETTINGS}
+    assert record["outputs"] == {} and freeze.stale_reasons(chapter, book) == []
+    assert not list(path.parent.glob("*.partial"))
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "lib.book.run", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_with_no_chapter_named_the_cli_executes_the_stale_ones_two_at_a_time(book):
+    write(book / "chapters" / "a.qmd", "```{python}\nprint('a')\n```\n")
+    first = cli("--root", str(book))
+    assert first.returncode == 0, first.stderr
+    assert "index.qmd: executing (never executed)" in first.stdout and "chapters/a.qmd: 1 cells in" in first.stdout
+    assert "Kernel is running over TCP" not in first.stderr  # the kernels' chatter is in the logs
+    again = cli("--root", str(book))
+    assert again.stdout == "every chapter's notebook is fresh: nothing to execute\n"
+    (book / "helper.py").write_text("# an edit\n")  # nothing imports it: still fresh
+    write(book / "index.qmd", "# Preface, edited\n")
+    assert cli("--root", str(book)).stdout.splitlines()[0] == "index.qmd: executing (index.qmd changed)"
+
+
+def test_the_cli_reports_a_failing_chapter_and_exits_nonzero(book):
+    write(book / "chapters" / "a.qmd", "```{python}\nraise RuntimeError('boom')\n```\n")
+    done = cli("--all", "--root", str(book))
     assert done.returncode == 1
     assert "error: chapters/a.qmd:2: cell 1 (raise RuntimeError('boom')) failed: RuntimeError: boom" in done.stderr
+    assert "index.qmd: 1 cells in" in done.stdout  # the other chapter ran
 
 
-def test_cli_missing_chapter_and_bad_jobs(project):
-    done = cli("--all", "--root", str(project))
-    assert done.returncode == 2 and f"{project}/_quarto.yml:10: listed chapter chapters/a.qmd does not exist" in done.stderr
-    assert cli("--all", "--jobs", "0").returncode == 2
+def test_the_cli_refuses_a_missing_chapter_and_bad_numbers(book):
+    done = cli("--all", "--root", str(book))
+    assert done.returncode == 2
+    assert f"{book}/_quarto.yml:9: listed chapter chapters/a.qmd does not exist" in done.stderr
+    assert cli("--jobs", "0").returncode == 2 and cli("--timeout", "0").returncode == 2
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_an_interrupted_run_leaves_nothing_a_later_run_trusts(book, stop):
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\nx = 1\n```\n")
+    run.execute(chapter, book, echo=quiet)
+    old = (book / "_notebooks" / "chapters" / "a.ipynb").read_bytes()
+    write(chapter, "```{python}\nx = 2\n```\n\n```{python}\nimport time\ntime.sleep(600)\n```\n")
+    process = subprocess.Popen([sys.executable, "-m", "lib.book.run", str(chapter), "--root", str(book)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = book / "_notebooks" / "chapters" / "a.log"
+    waited = time.monotonic()
+    while "cell 1/2" not in (log.read_text() if log.exists() else ""):  # x = 2 ran; the sleep runs
+        assert time.monotonic() - waited < 60 and process.poll() is None
+        time.sleep(0.1)
+    process.send_signal(stop)
+    assert process.wait(timeout=60) != 0
+    assert (book / "_notebooks" / "chapters" / "a.ipynb").read_bytes() == old  # the last whole one
+    assert freeze.stale_reasons(chapter, book) == ["chapters/a.qmd changed"]  # ... and not trusted
+    assert not list(log.parent.glob("*.partial"))
+    write(chapter, "```{python}\nx = 2\n```\n")
+    assert cli("--root", str(book)).returncode == 0 and freeze.stale_reasons(chapter, book) == []
+
+
+def test_chapters_are_read_from_parts_and_must_exist(book):
+    write(book / "chapters" / "a.qmd", "# A\n")
+    assert project.chapters(book) == [book / "index.qmd", book / "chapters" / "a.qmd"]
+    (book / "chapters" / "a.qmd").unlink()
+    with pytest.raises(QmdError) as caught:
+        project.chapters(book)
+    assert caught.value.line == 9 and "chapters/a.qmd does not exist" in str(caught.value)
+
+
+def test_the_first_cell_finds_the_book_from_a_subfolder_of_a_clone(tmp_path):
+    """A reader opens a downloaded notebook in chapters/ of a clone: `import lib` still works."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("")
+    (tmp_path / "lib" / "where.py").write_text("HERE = 'the book'\n")
+    (tmp_path / "chapters").mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(run.FIND_ROOT), nbformat.v4.new_code_cell(
+        "from lib.where import HERE\nimport os\nos.getcwd()")])
+    NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(tmp_path / "chapters")}}).execute()
+    assert nb.cells[1].outputs[0]["data"]["text/plain"] == repr(str(tmp_path))
+    assert os.getcwd() != str(tmp_path)  # the kernel moved, not this process
+
+
+def test_figure_settings_are_quartos_defaults_then_quarto_yml_then_the_chapter(book):
+    chapter = write(book / "chapters" / "a.qmd", "---\nfig-height: 2\nformat:\n  html:\n    fig-dpi: 80\n---\n# A\n")
+    options = project.figure_options(read_qmd(chapter, book), book)
+    assert options == {"fig-width": 4, "fig-height": 2, "fig-dpi": 80, "fig-format": "png"}
+    write(book / "_quarto.yml", "book:\n  chapters: [index.qmd]\nformat:\n  html: default\n  pdf: default\n")
+    assert project.figure_options(read_qmd(book / "index.qmd", book), book) == project.FIGURE_DEFAULTS

@@ -1,34 +1,53 @@
-"""The book as Quarto renders it, HTML and PDF, from a copy of this checkout.
+"""The book as `make book` renders it with Quarto, HTML and PDF, from copies of this checkout.
 
-Needs `quarto` on PATH (built from source as DEVELOPERS.md says), LuaLaTeX for the PDF,
-poppler's pdftotext and Debian's chromium; skips, saying which is missing, without them.
-The book is rendered twice, side by side, so the second render also proves the bytes repeat;
-then a copy is rendered again after edits, to see which chapters the freeze re-executes.
+Needs `quarto` on PATH, LuaLaTeX for the PDF, poppler's pdftotext and Debian's chromium; skips,
+saying which is missing, without them. The book is rendered twice, side by side, so the second
+render also proves the bytes repeat; then a copy is rendered again after edits, to see which
+chapters execute again and what a failing chapter leaves; and `quarto preview` shows an edit.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import nbformat
-from nbclient import NotebookClient
-
 import pytest
 import yaml
+from nbclient import NotebookClient
 
-from lib.book import freeze, render, site
-from lib.book.run import ROOT, book_chapters
+import site_checks
 from browser import Visit, browser, needs_chromium, serve
-from shared import once
+from lib.book import freeze, project
+from lib.book.run import ROOT
+from shared import copy_sources, once
 
 QUARTO = shutil.which("quarto")
-pytestmark = pytest.mark.skipif(QUARTO is None, reason="quarto is not on PATH: build it with "
-                                "../shared/quarto/build.sh (DEVELOPERS.md) to run the site tests")
+pytestmark = pytest.mark.skipif(QUARTO is None, reason="quarto is not on PATH: install Quarto from "
+                                "https://quarto.org (or `pip install quarto-cli`) to run the site tests")
 WINDOW = {"width": 1280, "height": 900}
+CHAPTERS = project.chapters(ROOT)
+
+
+def render(book: Path) -> tuple[int, str]:
+    """`make render` in `book`, as `make book` does it: (exit code, everything it printed)."""
+    done = subprocess.run(["make", "--no-print-directory", "render", f"QUARTO={QUARTO}", f"PY={sys.executable}"],
+                          cwd=book, capture_output=True, text=True)
+    return done.returncode, done.stdout + done.stderr
+
+
+def notebook_times(book: Path) -> dict[str, int]:
+    """When each chapter's executed notebook was last written (ns), by the chapter's stem."""
+    paths = {c.stem: freeze.notebook_path(c.relative_to(ROOT), book) for c in CHAPTERS}
+    return {stem: p.stat().st_mtime_ns for stem, p in paths.items() if p.exists()}
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +55,14 @@ def renders(tmp_path_factory):
     """Two renders of a clean copy of this checkout, run at once: (project dir, log) each.
     Done once per session, whichever test worker gets here first."""
     def both(folder):
-        books = [render.copy_checkout(folder / name) for name in ("first", "second")]
-        started = [render.start(book, quarto=QUARTO) for book in books]
-        done = [render.finish(process) for process in started]
-        return [(str(book), r.returncode, r.log) for book, r in zip(books, done)]
+        books = [copy_sources(folder / name) for name in ("first", "second")]
+        with ThreadPoolExecutor(2) as pool:
+            done = list(pool.map(render, books))
+        return [(str(book), code, log) for book, (code, log) in zip(books, done)]
 
     results = once(tmp_path_factory, "renders", both)
     for book, code, log in results:
-        assert code == 0, f"quarto render failed in {book}:\n{log[-4000:]}"
+        assert code == 0, f"the render failed in {book}:\n{log[-4000:]}"
     return [(Path(book), log) for book, _, log in results]
 
 
@@ -54,39 +73,36 @@ def book(renders):
 
 def test_render_log_has_no_warning(renders):
     for _, log in renders:
-        warnings = [line for line in log.splitlines() if re.search(r"\bWARN(ING)?\b", line)
-                    and "Kernel is running over TCP" not in line]  # the kernel's, harmless
+        warnings = [line for line in log.splitlines() if re.search(r"\bWARN(ING)?\b", line)]
         assert not warnings, "\n".join(warnings)
         assert "maximum number of runs" not in log
 
 
 def test_pdf_has_no_missing_glyph(renders):
-    logs = list((renders[0][0] / "_freeze" / "pdf").glob("*.log"))  # assets/pdf.yml keeps it
-    assert logs, "LuaLaTeX's log was not kept"
-    missing = [line for log in logs for line in log.read_text(errors="replace").splitlines()
-               if "Missing character" in line]
+    log = renders[0][0] / "index.log"  # LuaLaTeX's log, kept (latex-clean: false)
+    missing = [line for line in log.read_text(errors="replace").splitlines() if "Missing character" in line]
     assert not missing, "\n".join(missing[:20])
 
 
 def test_every_chapter_has_a_page(book):
-    for chapter in book_chapters(ROOT):
+    for chapter in CHAPTERS:
         assert (book / chapter.relative_to(ROOT).with_suffix(".html")).is_file(), chapter
 
 
 def test_nothing_comes_from_another_host(book):
-    assert site.outside_loads(book) == []
+    assert site_checks.outside_loads(book) == []
 
 
 def test_links_resolve_and_images_are_described(book):
-    assert site.broken_links(book) == []
-    assert site.unresolved_references(book) == []
-    assert site.unevaluated_code(book) == []
-    assert site.missing_alt_text(book) == []
+    assert site_checks.broken_links(book) == []
+    assert site_checks.unresolved_references(book) == []
+    assert site_checks.unevaluated_code(book) == []
+    assert site_checks.missing_alt_text(book) == []
 
 
 def test_every_chapter_page_is_light(book):
-    heavy = {str(p.relative_to(book)): site.page_weight(p) for p in site.pages(book)
-             if site.page_weight(p) > site.PAGE_LIMIT}
+    heavy = {str(p.relative_to(book)): site_checks.page_weight(p) for p in site_checks.pages(book)
+             if site_checks.page_weight(p) > site_checks.PAGE_LIMIT}
     assert heavy == {}
 
 
@@ -108,10 +124,10 @@ def test_pdf_holds_every_figure_and_says_where_films_move(book):
     assert len(pdfs) == 1
     text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True,
                           text=True, check=True).stdout
-    html = " ".join(re.sub(r"<[^>]+>", " ", p.read_text()).replace("&nbsp;", " ") for p in site.pages(book))
+    html = " ".join(re.sub(r"<[^>]+>", " ", p.read_text()).replace("&nbsp;", " ") for p in site_checks.pages(book))
     in_html = figure_numbers(html)
     assert len(in_html) >= 40 and figure_numbers(text) == in_html
-    films = sum(p.read_text().count("<video") for p in site.pages(book))
+    films = sum(p.read_text().count("<video") for p in site_checks.pages(book))
     assert films >= 5 and text.count("moves in the HTML version") == films
     raster = subprocess.run(["pdfimages", "-list", str(pdfs[0])], capture_output=True, text=True)
     if raster.returncode == 0:  # every film still is an image in the PDF
@@ -126,7 +142,7 @@ def test_pages_in_a_browser_load_only_local_files_and_fit_the_column(book):
     assert config["format"]["html"]["html-math-method"] == "mathml"
     with serve(book) as base, browser() as b:
         context = b.new_context(viewport=WINDOW)
-        for path in site.pages(book):
+        for path in site_checks.pages(book):
             page = context.new_page()
             visit = Visit(page, base + str(path.relative_to(book)))
             name = path.relative_to(book)
@@ -155,7 +171,7 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
     redraws the canvas and the readout, with no console error, and a phone-wide window (375
     pixels) needs no sideways scrolling; in the dark theme the canvas draws again in the page's
     new colours."""
-    pages = [p for p in site.pages(book) if re.search(r'class="explorable[ "]', p.read_text())]
+    pages = [p for p in site_checks.pages(book) if re.search(r'class="explorable[ "]', p.read_text())]
     assert len(pages) >= 9
     with serve(book) as base, browser() as b:
         for width in (1280, 375):
@@ -200,47 +216,100 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
 
 @pytest.fixture(scope="module")
 def rerenders(renders, tmp_path_factory):
-    """A copy of the first render, rendered again: untouched, then after edits, in turn;
-    {what changed: (exit code, log, seconds)}, once per session."""
+    """A copy of the first render, rendered again: untouched, then after edits in turn, then with
+    a chapter that fails: (the copy, {what changed: (exit code, log, chapters executed, PDF made)})."""
     def again(folder):
         book = folder / "book"
         shutil.copytree(renders[0][0], book, symlinks=True)
-        runs = {"nothing changed": render.render(book, quarto=QUARTO)}
-        for path in ("lib/conv.py", "lib/style.py", "_setup.qmd"):
-            with open(book / path, "a") as f:
-                f.write("\n# an edit\n" if path.endswith(".py") else "\n<!-- an edit -->\n")
-            runs[path] = render.render(book, quarto=QUARTO)
-        return {name: (r.returncode, r.log, r.seconds) for name, r in runs.items()}
+        edits = {"nothing changed": None, "lib/conv.py": "\n# an edit\n", "lib/style.py": "\n# an edit\n",
+                 "a failing chapter": "\n```{python}\n#| label: fails\nraise ValueError('on purpose')\n```\n"}
+        runs = {}
+        for name, text in edits.items():
+            if text is not None:
+                with open(book / (name if name.startswith("lib/") else "index.qmd"), "a") as f:
+                    f.write(text)
+            notebooks, pdf = notebook_times(book), (book / "_pdf" / "made").stat().st_mtime_ns
+            code, log = render(book)
+            ran = sorted(stem for stem, t in notebook_times(book).items() if notebooks.get(stem) != t)
+            runs[name] = (code, log, ran, (book / "_pdf" / "made").stat().st_mtime_ns != pdf)
+        return str(book), runs
 
-    runs = once(tmp_path_factory, "rerenders", again)
-    for name, (code, log, _) in runs.items():
-        assert code == 0, f"{name}:\n{log[-3000:]}"
-    return {name: log for name, (_, log, _) in runs.items()}
+    book, runs = once(tmp_path_factory, "rerenders", again)
+    for name, (code, log, _, _) in runs.items():
+        assert (code != 0) == (name == "a failing chapter"), f"{name}:\n{log[-3000:]}"
+    return Path(book), runs
 
 
 def test_a_render_with_nothing_changed_executes_nothing_and_keeps_the_pdf(rerenders):
-    assert render.executed(rerenders["nothing changed"]) == set()
-    assert "PDF: its inputs are unchanged" in rerenders["nothing changed"]
+    _, _, ran, pdf_made = rerenders[1]["nothing changed"]
+    assert ran == [] and not pdf_made
 
 
 def test_an_edit_to_a_lib_module_reexecutes_exactly_the_chapters_that_import_it(rerenders):
-    users = {c.stem for c in book_chapters(ROOT)
-             if "lib/conv.py" in {str(p.relative_to(ROOT)) for p in freeze.dependencies(c, ROOT)}}
+    users = sorted(c.stem for c in CHAPTERS
+                   if "lib/conv.py" in {str(p.relative_to(ROOT)) for p in freeze.dependencies(c, ROOT)})
     # conv directly, deep through lib/sparse.py, dropout-measured through lib/cnn.py
-    assert users == {"conv", "deep", "dropout-measured"}
-    assert render.executed(rerenders["lib/conv.py"]) == users
+    assert users == ["conv", "deep", "dropout-measured"]
+    _, _, ran, pdf_made = rerenders[1]["lib/conv.py"]
+    assert ran == users and pdf_made
 
 
-def test_an_edit_to_the_style_or_the_shared_setup_reexecutes_every_chapter(rerenders):
-    every = {c.stem for c in book_chapters(ROOT)}
-    assert render.executed(rerenders["lib/style.py"]) == every
-    assert render.executed(rerenders["_setup.qmd"]) == every
+def test_an_edit_to_the_style_reexecutes_every_chapter(rerenders):
+    assert rerenders[1]["lib/style.py"][2] == sorted(c.stem for c in CHAPTERS)
+
+
+def test_a_failing_chapter_stops_the_render_saying_where_and_leaves_its_notebook_and_log(rerenders):
+    book, runs = rerenders
+    _, log, ran, pdf_made = runs["a failing chapter"]
+    line = len((ROOT / "index.qmd").read_text().splitlines()) + 4  # the appended cell's raise
+    assert f"error: index.qmd:{line}: cell " in log and " (fails) failed: ValueError: on purpose" in log
+    assert "notebook so far: _notebooks/index.failed.ipynb; log: _notebooks/index.log" in log
+    assert (book / "_notebooks" / "index.failed.ipynb").is_file()
+    assert "ValueError: on purpose" in (book / "_notebooks" / "index.log").read_text()
+    assert ran == [] and not pdf_made  # Quarto stopped at its pre-render step
+
+
+def test_preview_shows_an_authors_edit(renders, tmp_path):
+    """`quarto preview` serving a rendered copy: an edit to a chapter's prose reaches its page
+    (the chapter executes again, in the pre-render step of the render preview makes)."""
+    book = tmp_path / "book"
+    shutil.copytree(renders[0][0], book, symlinks=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    preview = subprocess.Popen([QUARTO, "preview", "--no-browser", "--no-render", "--port", str(port)], cwd=book,
+                               env={**os.environ, "QUARTO_PYTHON": sys.executable},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/chapters/spiking.html"
+    try:
+        assert "an author's edit" not in get(url, preview)
+        chapter = book / "chapters" / "spiking.qmd"
+        chapter.write_text(chapter.read_text().replace("\n## ", "\nA sentence with an author's edit.\n\n## ", 1))
+        waited = time.monotonic()
+        while "an author's edit" not in get(url, preview):
+            assert time.monotonic() - waited < 300, "the edit never reached the page"
+            time.sleep(2)
+    finally:
+        preview.terminate()
+        preview.wait(timeout=30)
+
+
+def get(url: str, server: subprocess.Popen) -> str:
+    """The page at `url`, once the server answers (it may render the page first)."""
+    waited = time.monotonic()
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=300) as response:
+                return response.read().decode()
+        except OSError:
+            assert server.poll() is None and time.monotonic() - waited < 60, "quarto preview did not start"
+            time.sleep(0.5)
 
 
 def test_each_page_links_its_notebook_and_the_notebooks_rerun_in_a_clone(book, tmp_path):
-    clone = render.copy_checkout(tmp_path / "clone")
+    clone = copy_sources(tmp_path / "clone")
     notebooks = []
-    for chapter in book_chapters(ROOT):
+    for chapter in CHAPTERS:
         page = book / chapter.relative_to(ROOT).with_suffix(".html")
         name = chapter.with_suffix(".ipynb").name
         assert f'href="{name}"' in page.read_text(), f"{page.name} does not link {name}"

@@ -1,63 +1,36 @@
-"""Quarto's pre- and post-render steps for this book, as `_quarto.yml` names them:
+"""Quarto's two project scripts (`_quarto.yml`), run by path from the project root with Quarto's
+Python, on every render, preview's too. Between them Quarto converts each chapter's executed
+notebook into its page and its part of the PDF (lib/book/engine.js); nothing executes twice.
 
-    pre-render: lib/book/hooks.py pre     # unfreeze chapters whose dependencies changed, and
-                                          # execute them two at a time (lib/book/workers.py)
-    post-render: lib/book/hooks.py post   # notebooks to download, the PDF, stable bytes
+    pre-render: lib/book/hooks.py pre    # execute every stale chapter, and wait: a failure stops the render
+    post-render: lib/book/hooks.py post  # beside each page written, its chapter as a notebook to download
 
-The PDF is made only when the whole book is rendered (`quarto render`), not when `quarto
-preview` re-renders one page: once the pre-render step has executed every chapter, in a
-process of its own while Quarto writes the pages (lib/book/pdf.py); if one chapter is left
-for Quarto to execute, in the post-render step. In a worker's render the hooks only keep
-the notebooks.
-
-Quarto runs this file by its path, with its own Python (QUARTO_PYTHON), from the project root.
+A step that changes the pages Quarto wrote belongs in `post`.
 """
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
 
-
-def outputs() -> list[Path]:
-    """The files Quarto says this render wrote, relative to the project root."""
-    listing = os.environ.get("QUARTO_USE_FILE_FOR_PROJECT_OUTPUT_FILES")  # long lists go in a file
-    text = Path(listing).read_text() if listing else os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")
-    return [Path(line) for line in text.splitlines() if line.strip()]
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def main(argv: list[str]) -> int:
-    from lib.book import freeze, notebooks, pdf, stable, workers
-    from lib.book.render import quarto_command
-    from lib.book.run import ROOT, book_chapters, project_output_dir
-
-    if argv == ["pre"]:
-        if workers.in_worker():  # the worker's chapters are named on its command line
-            return 0
-        for chapter in book_chapters(ROOT):  # notebooks left by a render that did not finish
-            for path in notebooks.kept(chapter):
-                path.unlink()
-        to_run = [s.chapter for s in freeze.prepare(ROOT) if s.state != "fresh"]
-        if os.environ.get("QUARTO_PROJECT_RENDER_ALL") == "1" and len(to_run) != 1:
-            if to_run:
-                workers.execute(to_run, ROOT, quarto_command())
-            pdf.start(ROOT)  # every chapter is executed now: the PDF is made beside the pages
-    elif argv == ["post"]:
-        chapters = book_chapters(ROOT)
-        notebooks.collect(chapters, ROOT)
-        if workers.in_worker():
-            return 0
-        written = notebooks.publish(chapters, ROOT, project_output_dir(ROOT))
-        pages = [ROOT / p for p in outputs() if p.suffix == ".html"]
-        print(f"{len(written)} notebooks; stable cell ids in {stable.stabilise(pages)} pages")
-        if os.environ.get("QUARTO_PROJECT_RENDER_ALL") == "1":
-            print(f"PDF: {pdf.finish(ROOT).relative_to(ROOT)}")
-    else:
-        print("usage: lib/book/hooks.py pre|post", file=sys.stderr)
-        return 2
+def post(outputs: list[Path], root: Path = ROOT) -> int:
+    from lib.book import freeze, project, run
+    pages = {p.resolve() for p in outputs if p.suffix == ".html"}  # the pages this render wrote
+    for chapter in project.chapters(root):
+        page = (project.output_dir(root) / chapter.relative_to(root).with_suffix(".html")).resolve()
+        if page in pages:
+            run.reader_notebook(freeze.notebook_path(chapter.relative_to(root), root), page.with_suffix(".ipynb"))
     return 0
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run by path: make `lib` importable
-    sys.exit(main(sys.argv[1:]))
+    sys.path.insert(0, str(ROOT))  # run by its path: make `lib` importable
+    if sys.argv[1:] == ["pre"]:
+        from lib.book import run
+        sys.exit(run.main([]))
+    if sys.argv[1:] == ["post"]:  # Quarto lists the files it wrote in a variable, or a file when long
+        listing = os.environ.get("QUARTO_USE_FILE_FOR_PROJECT_OUTPUT_FILES")
+        text = Path(listing).read_text() if listing else os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")
+        sys.exit(post([ROOT / line for line in text.splitlines() if line.strip()]))
+    sys.exit("usage: lib/book/hooks.py pre|post")

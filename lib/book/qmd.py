@@ -1,12 +1,10 @@
-"""Read a Quarto ``.qmd`` file into front matter, executable cells and prose.
+"""Read a Quarto `.qmd` file into front matter, executable cells and prose, as the runner needs it.
 
-Only what the book's runner needs: YAML front matter, ```` ```{python} ```` cells with
-their ``#|`` option lines, ``{{< include >}}`` shortcodes (expanded the way Quarto does,
-so a chapter runs the same with and without Quarto), and inline `` `{python} expr` ``
-expressions in prose. Every other fenced block (```` ```python ````, ```` ```{ojs} ````,
-```` ```{{python}} ````) is prose to us and is left alone.
-
-Errors are ``QmdError`` and name the file and the 1-based line.
+Understood: YAML front matter; ```` ```{python} ```` cells with their `#|` option lines;
+`{{< include >}}` shortcodes, expanded as Quarto does (`/` is the project root); inline
+`` `{python} expr` `` expressions in prose. Every other fenced block (```` ```python ````,
+```` ```{ojs} ````, ```` ```{{python}} ````) is prose and left alone. Each line keeps the file
+and line it came from, so errors, `QmdError`s, read `file:line: message`.
 """
 from __future__ import annotations
 
@@ -26,7 +24,7 @@ TOUCHING = re.compile(r"`\{python\}[^`]*``\{python\}")
 
 
 class QmdError(ValueError):
-    """A malformed .qmd; ``str()`` reads ``file:line: message``."""
+    """A malformed .qmd (or _quarto.yml); `str()` reads `file:line: message`."""
 
     def __init__(self, file: Path | str, line: int, message: str):
         self.file, self.line, self.message = Path(file), line, message
@@ -35,12 +33,12 @@ class QmdError(ValueError):
 
 @dataclass(frozen=True)
 class Cell:
-    """One executable ```` ```{python} ```` cell: its source as written (option lines included)."""
+    """One ```` ```{python} ```` cell: its source as written, option lines included."""
 
     source: str
     options: dict
     file: Path
-    line: int  # line of the first source line in `file`, 1-based
+    line: int  # of the first source line in `file`, 1-based
 
 
 @dataclass(frozen=True)
@@ -67,45 +65,38 @@ class Document:
 def read_qmd(path: Path | str, root: Path | str | None = None) -> Document:
     """Parse the .qmd at `path`; `root` is the project root that `/`-includes start from."""
     path = Path(path)
-    root = Path(root) if root is not None else path.parent
     if not path.is_file():
         raise QmdError(path, 0, "no such file")
-    lines = [(text, path, i + 1) for i, text in enumerate(_read_lines(path))]
-    front_matter, body = _split_front_matter(lines, path)
-    body = _expand_includes(body, root, seen=(path.resolve(),))
+    lines = _lines(path)
+    front_matter = {}
+    if lines and lines[0][0].strip() == "---":
+        end = next((k for k in range(1, len(lines)) if lines[k][0].strip() in ("---", "...")), None)
+        if end is None:
+            raise QmdError(path, 1, "front matter opened with '---' is never closed")
+        front_matter = _yaml("\n".join(t for t, _, _ in lines[1:end]), path, 2, "front matter") or {}
+        lines = lines[end + 1:]
+    body = _expand_includes(lines, Path(root) if root is not None else path.parent, (path.resolve(),))
     return Document(path, front_matter, tuple(_blocks(body)))
 
 
-def _read_lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+def _lines(path: Path) -> list[tuple[str, Path, int]]:
+    return [(text, path, n) for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)]
 
 
-def _split_front_matter(lines, path):
-    if not lines or lines[0][0].strip() != "---":
-        return {}, lines
-    for end in range(1, len(lines)):
-        if lines[end][0].strip() in ("---", "..."):
-            text = "\n".join(t for t, _, _ in lines[1:end])
-            return _load_yaml(text, path, first_line=2, what="front matter") or {}, lines[end + 1:]
-    raise QmdError(path, 1, "front matter opened with '---' is never closed")
-
-
-def _load_yaml(text: str, file: Path, first_line: int, what: str):
+def _yaml(text: str, file: Path, first_line: int, what: str):
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        last = first_line + max(len(text.splitlines()) - 1, 0)
-        line = min(first_line + (mark.line if mark else 0), last)  # errors at stream end: last line
-        problem = getattr(e, "problem", None) or str(e)
-        raise QmdError(file, line, f"invalid YAML in {what}: {problem}") from None
+        mark, last = getattr(e, "problem_mark", None), first_line + max(len(text.splitlines()) - 1, 0)
+        line = min(first_line + (mark.line if mark else 0), last)  # an error at the end: the last line
+        raise QmdError(file, line, f"invalid YAML in {what}: {getattr(e, 'problem', None) or e}") from None
     if value is not None and not isinstance(value, dict):
         raise QmdError(file, first_line, f"{what} must be a YAML mapping, got {type(value).__name__}")
     return value
 
 
 def _expand_includes(lines, root: Path, seen: tuple[Path, ...]):
-    """Replace include shortcodes outside code fences with the lines they name."""
+    """Replace each include shortcode outside a fenced block by the lines of the file it names."""
     out, fence = [], None
     for text, file, n in lines:
         fence = _track_fence(text, fence)
@@ -113,80 +104,62 @@ def _expand_includes(lines, root: Path, seen: tuple[Path, ...]):
         if m is None:
             out.append((text, file, n))
             continue
-        target = m["path"]
-        target_path = root / target.lstrip("/") if target.startswith("/") else file.parent / target
-        if not target_path.is_file():
-            raise QmdError(file, n, f"included file {target} does not exist")
-        if target_path.resolve() in seen:
-            raise QmdError(file, n, f"{target} includes itself")
-        included = [(t, target_path, i + 1) for i, t in enumerate(_read_lines(target_path))]
-        out += _expand_includes(included, root, seen + (target_path.resolve(),))
+        target = root / m["path"].lstrip("/") if m["path"].startswith("/") else file.parent / m["path"]
+        if not target.is_file():
+            raise QmdError(file, n, f"included file {m['path']} does not exist")
+        if target.resolve() in seen:
+            raise QmdError(file, n, f"{m['path']} includes itself")
+        out += _expand_includes(_lines(target), root, seen + (target.resolve(),))
     return out
 
 
+def _closes(m, fence: str) -> bool:
+    return m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) and not m["info"]
+
+
 def _track_fence(text: str, fence: str | None) -> str | None:
-    """The open fence after `text` (None outside any fenced block)."""
+    """The fence open after `text` (None outside any fenced block)."""
     m = FENCE.match(text)
     if m is None:
         return fence
-    if fence is None:
-        return m["fence"]
-    closes = m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) and not m["info"]
-    return None if closes else fence
+    return m["fence"] if fence is None else None if _closes(m, fence) else fence
 
 
 def _blocks(lines):
-    prose: list[tuple[str, Path, int]] = []
-    inline: list[tuple[str, Path, int]] = []
-    i = 0
+    prose, inline, i = [], [], 0
     while i < len(lines):
         text, file, n = lines[i]
         m = FENCE.match(text)
         if m is None:
-            prose.append(lines[i])
             if TOUCHING.search(text):
-                raise QmdError(file, n, "two inline `{python} ...` expressions touch: Quarto reads "
-                                        "them as one code span and shows it unevaluated; put a "
-                                        "space between them or join them into one")
+                raise QmdError(file, n, "two inline `{python} ...` expressions touch: Quarto reads them "
+                                        "as one code span and shows it unevaluated; put a space between "
+                                        "them or join them into one")
+            prose.append(lines[i])
             inline += [(e["expr"], file, n) for e in INLINE.finditer(text)]
             i += 1
             continue
-        end = _closing_fence(lines, i, m["fence"])
+        end = next((j for j in range(i + 1, len(lines)) if lines[j][1] == file
+                    and (c := FENCE.match(lines[j][0])) and _closes(c, m["fence"])), None)
+        if end is None or any(f != file for _, f, _ in lines[i:end]):
+            raise QmdError(file, n, f"code block opened with {m['fence']} is never closed")
         if PYTHON_CELL.match(m["info"]):
             if prose:
-                yield _prose(prose, inline)
+                yield Prose("\n".join(t for t, _, _ in prose), prose[0][1], prose[0][2], tuple(inline))
                 prose, inline = [], []
             yield _cell(lines[i + 1:end], file, n)
         else:
             prose += lines[i:end + 1]
         i = end + 1
     if prose:
-        yield _prose(prose, inline)
-
-
-def _closing_fence(lines, start, fence):
-    for j in range(start + 1, len(lines)):
-        text, file, _ = lines[j]
-        if file != lines[start][1]:
-            break
-        m = FENCE.match(text)
-        if m and m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) and not m["info"]:
-            return j
-    _, file, n = lines[start]
-    raise QmdError(file, n, f"code block opened with {fence} is never closed")
+        yield Prose("\n".join(t for t, _, _ in prose), prose[0][1], prose[0][2], tuple(inline))
 
 
 def _cell(body, file: Path, fence_line: int) -> Cell:
-    option_lines = []
+    options = []
     for text, _, _ in body:
         if not text.startswith("#|"):
             break
-        option_lines.append(text[2:].removeprefix(" "))
-    options = _load_yaml("\n".join(option_lines), file, fence_line + 1, "cell options") or {}
-    source = "\n".join(t for t, _, _ in body)
-    return Cell(source=source, options=options, file=file, line=fence_line + 1)
-
-
-def _prose(lines, inline) -> Prose:
-    _, file, n = lines[0]
-    return Prose("\n".join(t for t, _, _ in lines), file, n, tuple(inline))
+        options.append(text[2:].removeprefix(" "))
+    return Cell("\n".join(t for t, _, _ in body), _yaml("\n".join(options), file, fence_line + 1, "cell options")
+                or {}, file, fence_line + 1)

@@ -1,8 +1,7 @@
-"""The site checks and the post-render step, on small sites written here (no Quarto needed)."""
+"""The site checks, on small sites written here (no Quarto needed)."""
 from pathlib import Path
 
-from lib.book import site
-from lib.book.stable import stabilise, stable_html
+import site_checks
 
 PAGE = """<!DOCTYPE html><html><head>
 <link href="../site_libs/bootstrap/bootstrap.min.css" rel="stylesheet">
@@ -29,9 +28,9 @@ def test_a_clean_site_has_no_problems(tmp_path):
     book = write_site(tmp_path, body='<img src="a_files/f.png" alt="A plot of y against x.">')
     (book / "chapters" / "a_files").mkdir()
     (book / "chapters" / "a_files" / "f.png").write_bytes(b"x" * 1000)
-    _, problems = site.report(book)
+    _, problems = site_checks.report(book)
     assert problems == []
-    assert site.page_weight(book / "chapters" / "a.html") == (book / "chapters" / "a.html").stat().st_size + 1000
+    assert site_checks.page_weight(book / "chapters" / "a.html") == (book / "chapters" / "a.html").stat().st_size + 1000
 
 
 def test_loads_from_other_hosts_are_found_in_html_and_css(tmp_path):
@@ -41,7 +40,7 @@ def test_loads_from_other_hosts_are_found_in_html_and_css(tmp_path):
              '<link rel="stylesheet" href="//maxcdn.bootstrapcdn.com/fa.css">',
         body='<video poster="http://x.org/p.png"></video><div style="background: url(https://x.org/b.png)"></div>',
         css='@import"https://fonts.googleapis.com/css2?family=Lato";body{}')  # minified, as Quarto writes it
-    found = "\n".join(site.outside_loads(book))
+    found = "\n".join(site_checks.outside_loads(book))
     for host in ("cdn.jsdelivr.net", "maxcdn.bootstrapcdn.com", "x.org/p.png", "x.org/b.png",
                  "fonts.googleapis.com"):
         assert host in found
@@ -51,24 +50,24 @@ def test_loads_from_other_hosts_are_found_in_html_and_css(tmp_path):
 def test_broken_links_missing_anchors_and_unresolved_references(tmp_path):
     book = write_site(tmp_path, body='<a href="other.html#sec-c">c</a> <img src="gone.png" alt="x"> '
                                      '<p>see ?@fig-missing</p>')
-    broken = "\n".join(site.broken_links(book))
+    broken = "\n".join(site_checks.broken_links(book))
     assert "other.html#sec-c (no #sec-c there)" in broken and "gone.png (no such file)" in broken
     assert "other.html#sec-b" not in broken
-    assert site.unresolved_references(book) == ["chapters/a.html: ?@fig-missing"]
+    assert site_checks.unresolved_references(book) == ["chapters/a.html: ?@fig-missing"]
 
 
 def test_inline_code_left_unevaluated_is_found_in_prose_only(tmp_path):
     book = write_site(tmp_path, body='<p>ahead of <code>{python} said(x)``{python} y</code>.</p>'
                                      '<pre><code>`{python} f"{a:.1f}"` in the page source</code></pre>'
                                      '<script>const s = "{python}";</script><p>fine: 0.5</p>')
-    found = site.unevaluated_code(book)
+    found = site_checks.unevaluated_code(book)
     assert len(found) == 1 and found[0].startswith("chapters/a.html: inline code left unevaluated: {python} said(x)")
 
 
 def test_images_and_videos_need_a_description(tmp_path):
     book = write_site(tmp_path, body='<img src="f.png"><img src="g.png" alt="  "><img src="h.png" alt="ok">'
                                      '<video controls></video><video aria-label="A film."></video>')
-    missing = site.missing_alt_text(book)
+    missing = site_checks.missing_alt_text(book)
     assert len(missing) == 3 and sum("video" in m for m in missing) == 1
 
 
@@ -78,24 +77,6 @@ def test_page_weight_counts_films_and_posters_but_not_site_libs(tmp_path):
     (book / "chapters" / "films" / "f.png").write_bytes(b"p" * 300)
     (book / "chapters" / "films" / "f.mp4").write_bytes(b"v" * 2_000_000)
     page = book / "chapters" / "a.html"
-    assert site.page_weight(page) == page.stat().st_size + 2_000_300
-    _, problems = site.report(book)
+    assert site_checks.page_weight(page) == page.stat().st_size + 2_000_300
+    _, problems = site_checks.report(book)
     assert any("> 1,500,000" in p for p in problems)
-
-
-def test_stable_html_replaces_random_cell_ids_in_page_order():
-    first = '<div id="8ecc1827" class="cell"><div id="cell-fig-a" class="cell"><div id="0a1b2c3d" class="cell">'
-    second = '<div id="00036517" class="cell"><div id="cell-fig-a" class="cell"><div id="ffee0011" class="cell">'
-    assert stable_html(first) == stable_html(second) == (
-        '<div id="cell-1" class="cell"><div id="cell-fig-a" class="cell"><div id="cell-2" class="cell">')
-    assert stable_html('<section id="deadbeef" class="level2">') == '<section id="deadbeef" class="level2">'
-
-
-def test_stabilise_rewrites_only_html_files_that_change(tmp_path):
-    page, data = tmp_path / "a.html", tmp_path / "b.json"
-    page.write_text('<div id="12345678" class="cell">')
-    data.write_text('<div id="12345678" class="cell">')
-    (tmp_path / "c.html").write_text("<p>no cells</p>")
-    assert stabilise([page, data, tmp_path / "c.html", tmp_path / "missing.html"]) == 1
-    assert page.read_text() == '<div id="cell-1" class="cell">'
-    assert data.read_text() == '<div id="12345678" class="cell">'

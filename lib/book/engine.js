@@ -1,0 +1,81 @@
+// The book's Quarto engine (_quarto.yml: `engines: [{path: lib/book/engine.js}]`): it claims
+// every chapter with Python cells and, instead of running a kernel, reads the notebook that
+// lib/book/run.py executed for it, _notebooks/<chapter>.ipynb, and hands it to Quarto's own
+// Jupyter converter, as Quarto's Jupyter engine does with a notebook it has just executed. So
+// the page and the PDF are made from one execution, and Quarto never runs a chapter's code.
+// (Quarto can't be given the notebooks directly: a notebook beside a .qmd of the same name is
+// taken for Quarto's own intermediate file and skipped.) Quarto's engine interface:
+// https://quarto.org (engine extensions; quarto-cli packages/quarto-types).
+
+let quarto;
+
+function notebookFor(source, dir) {
+  const chapter = source.slice(dir.length + 1); // e.g. chapters/conv.qmd
+  const path = `${dir}/_notebooks/${chapter.replace(/\.qmd$/, ".ipynb")}`;
+  try {
+    return quarto.jupyter.fromJSON(Deno.readTextFileSync(path));
+  } catch (e) {
+    throw new Error(`${chapter}: no executed notebook at ${path} (${e.message}): the ` +
+      `pre-render step executes it, or run  python -m lib.book.run ${chapter}`);
+  }
+}
+
+export default {
+  name: "book",
+  init: (api) => { quarto = api; },
+  defaultExt: ".qmd",
+  defaultYaml: () => [],
+  defaultContent: () => [],
+  validExtensions: () => [],
+  claimsFile: () => false,
+  claimsLanguage: (language) => language.toLowerCase() === "python" ? 2 : false, // Jupyter's is 1
+  canFreeze: false,
+  generatesFigures: true,
+  launch: (context) => ({
+    name: "book",
+    canFreeze: false,
+    markdownForFile: (file) => Promise.resolve(quarto.mappedString.fromFile(file)),
+    target: async (file, _quiet, markdown) => {
+      markdown = markdown ?? await context.resolveFullMarkdownForFile(undefined, file);
+      const metadata = quarto.markdownRegex.extractYaml(markdown.value);
+      return { source: file, input: file, markdown, metadata };
+    },
+    partitionedMarkdown: (file) =>
+      Promise.resolve(quarto.markdownRegex.partition(Deno.readTextFileSync(file))),
+    execute: async (options) => {
+      const { format, target } = options;
+      const nb = notebookFor(target.source, context.dir);
+      const assets = quarto.jupyter.assets(target.source, format.pandoc.to);
+      const result = await quarto.jupyter.toMarkdown(nb, {
+        executeOptions: options,
+        language: "python",
+        assets,
+        execute: format.execute,
+        keepHidden: format.render["keep-hidden"],
+        toHtml: quarto.format.isHtmlCompatible(format),
+        toLatex: quarto.format.isLatexOutput(format.pandoc),
+        toMarkdown: quarto.format.isMarkdownOutput(format),
+        toIpynb: quarto.format.isIpynbOutput(format.pandoc),
+        toPresentation: quarto.format.isPresentationOutput(format.pandoc),
+        figFormat: format.execute["fig-format"],
+        figDpi: format.execute["fig-dpi"],
+        figPos: format.render["fig-pos"],
+      });
+      const preserve = result.htmlPreserve;
+      return {
+        engine: "book",
+        markdown: result.cellOutputs.map((output) => output.markdown).join(""),
+        supporting: [`${assets.base_dir}/${assets.supporting_dir}`],
+        filters: [],
+        pandoc: result.pandoc,
+        preserve,
+        postProcess: !!preserve && Object.keys(preserve).length > 0,
+      };
+    },
+    dependencies: () => Promise.resolve({ includes: {} }),
+    postprocess: (options) => {
+      quarto.text.postProcessRestorePreservedHtml(options);
+      return Promise.resolve();
+    },
+  }),
+};

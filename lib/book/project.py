@@ -1,0 +1,68 @@
+"""What the build reads from `_quarto.yml`, in one place: the chapters, the figure settings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from lib.book.qmd import Document, QmdError
+
+ROOT = Path(__file__).resolve().parents[2]
+# Quarto's figure defaults for a page, overridden by _quarto.yml, then by the chapter's front matter.
+FIGURE_DEFAULTS = {"fig-width": 7, "fig-height": 5, "fig-dpi": 96, "fig-format": "png"}
+
+
+def config(root: Path = ROOT) -> dict:
+    path = Path(root) / "_quarto.yml"
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise QmdError(path, mark.line + 1 if mark else 0, f"invalid YAML: {e}") from None
+
+
+def chapters(root: Path = ROOT) -> list[Path]:
+    """Every chapter `book:` lists (in parts, and appendices too), in reading order; each must exist."""
+    root = Path(root)
+    book = config(root).get("book") or {}
+    listed = list(_flatten((book.get("chapters") or []) + (book.get("appendices") or [])))
+    if not listed:
+        raise QmdError(root / "_quarto.yml", 0, "lists no chapters under book: chapters:")
+    for entry in listed:
+        if not (root / entry).is_file():
+            line = _line_of(yaml.compose((root / "_quarto.yml").read_text(encoding="utf-8")), entry)
+            raise QmdError(root / "_quarto.yml", line, f"listed chapter {entry} does not exist")
+    return [root / entry for entry in listed]
+
+
+def _flatten(entries):
+    for entry in entries:
+        if isinstance(entry, str):
+            yield entry
+        elif isinstance(entry, dict):  # a part: {part: a title or a file, chapters: [...]}
+            yield from [entry["part"]] if str(entry.get("part", "")).endswith(".qmd") else []
+            yield from _flatten(entry.get("chapters") or [])
+
+
+def _line_of(node, value: str) -> int:
+    """The 1-based line of the first YAML scalar equal to `value`; 0 if none."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.start_mark.line + 1 if node.value == value else 0
+    children = node.value if isinstance(node, yaml.SequenceNode) else [c for pair in node.value for c in pair]
+    return next((line for c in children if (line := _line_of(c, value))), 0)
+
+
+def figure_options(doc: Document, root: Path = ROOT) -> dict:
+    """A chapter's figure size, dpi and format, with Quarto's precedence: its defaults, then
+    `_quarto.yml` (top level, then `format: html:`), then the chapter's front matter likewise."""
+    options = dict(FIGURE_DEFAULTS)
+    for source in (config(root), doc.front_matter):
+        html = source.get("format", {}).get("html") if isinstance(source.get("format"), dict) else None
+        for level in (source, html if isinstance(html, dict) else {}):  # `html: default` sets nothing
+            options.update({k: v for k, v in level.items() if k in FIGURE_DEFAULTS})
+    return options
+
+
+def output_dir(root: Path = ROOT) -> Path:
+    """Where Quarto writes the site (`project: output-dir:`)."""
+    return Path(root) / ((config(root).get("project") or {}).get("output-dir") or "_book")
