@@ -94,7 +94,7 @@ def mnist_cnn():
     rng = np.random.default_rng(100)
     order = rng.permutation(len(X))
     train, valid = order[:10_000], order[-10_000:]  # disjoint: the search never sees the test set
-    print(f"\nMNIST, the chapter's CNN (8 kernels 3 x 3, pool 2, dense 1352 -> 10), batches of 64:")
+    print("\nMNIST, the chapter's CNN (8 kernels 3 x 3, pool 2, dense 1352 -> 10), batches of 64:")
     net = cnn.init_cnn(np.random.default_rng(0), image=28, dtype=np.float32)
     X_k, y_k = X[train], y[train]
     t_fast, _ = best_of(3, lambda: cnn.train(net, X_k, y_k, np.random.default_rng(1), epochs=1, lr=3e-3,
