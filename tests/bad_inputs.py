@@ -234,6 +234,8 @@ def _table() -> list[Entry]:
     ax = Figure().add_subplot()
 
     X52, y5, y53 = rng.normal(size=(5, 2)), np.array([0, 1, 0, 1, 1]), np.array([0, 1, 2, 1, 0])
+    X5_sep = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [2.0, 2.0], [3.0, 1.0]])  # x1 > 1/2 separates y5
+    gate2 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     net = mlp.init_mlp((2, 3, 1), rng)
     net3 = mlp.init_mlp((2, 3, 3), rng, output="softmax")
     stack = mlp.init_mlp((2, 3, 3), rng, output="softmax", stack=2)
@@ -486,15 +488,38 @@ def _table() -> list[Entry]:
                    lambda r: r[2].tolist() == [0])]),
         E("perceptron.linearly_separable", X=(X52, "array+short"), y=(y5, "labels+short+range"),
           _edges=[("one class", {"y": np.ones(5, int)}, lambda r: r is True)]),
-        E("perceptron.train_xor", rng=(rng, "rng"), hidden=(2, "size"), epochs=(2, "int"), stack=(None, "size?")),
+        E("perceptron.perceptron_path", X=(X52, "array+short"), y=(y5, "labels+short+range"), lr=(1.0, "pos"),
+          epochs=(3, "int"),
+          _edges=[("one example", {"X": np.array([[1.0, 1.0]]), "y": np.array([1])},
+                   lambda r: r.tolist() == [[0, 0, 0], [1, 1, 1], [1, 1, 1], [1, 1, 1]])]),
+        E("perceptron.max_margin", X=(X5_sep, "array+short"), y=(y5, "labels+short+range"),
+          _bad=[("X, y: not separable", {"X": np.array([[0.0, 0.0], [0, 1], [1, 0], [1, 1], [2, 2]]),
+                                         "y": np.array([0, 1, 1, 0, 0])}, ["X", "y"])],
+          _edges=[("two points on a line", {"X": np.array([[0.0], [1.0]]), "y": np.array([0, 1])},
+                   lambda r: np.isclose(r[0], 1 / np.sqrt(5)))]),
+        E("perceptron.train_xor", rng=(rng, "rng"), hidden=(2, "size"), epochs=(2, "int"), stack=(None, "size?"),
+          scale=(1.0, "pos"),
+          _bad=[("scale: an array without a stack", {"scale": np.ones(2)}, ["scale"]),
+                ("scale: an array of the wrong length", {"stack": 3, "scale": np.ones(2)}, ["scale"]),
+                ("scale: a negative entry", {"stack": 2, "scale": np.array([1.0, -1.0])}, ["scale"]),
+                ("scale: NaN entry", {"stack": 2, "scale": np.array([1.0, np.nan])}, ["scale"])]),
+        E("perceptron.solves", net=(net, "obj"), X=(X52, "array+short"), y=(y5, "labels+short+range"),
+          _bad=[("net: a softmax output", {"net": net3}, ["net"])],
+          _edges=[("one example", {"X": X52[:1], "y": y5[:1]},
+                   lambda r: r == bool((mlp.predict(net, X52[:1]) > 0.5)[0] == (y5[0] == 1)))]),
         E("perceptron.parity", v=(np.array([0, 1, 3, 7]), "fixed"),
           _bad=[("v: negative", {"v": np.array([-1])}, ["v"]), ("v: floats", {"v": np.array([0.5])}, ["v"]),
                 ("v: strings", {"v": np.array(["1"])}, ["v"]), ("v: None", {"v": None}, ["v"])],
           _edges=[("a NumPy scalar", {"v": np.int64(7)}, lambda r: r == 1)]),
         E("perceptron.parity_table", n_bits=(3, "size")),
         E("perceptron.parity_pattern", rule=("x & y", "choice"), size=(8, "size")),
-        E("perceptron.hidden_units_needed", n_bits=(2, "size"), rng=(rng, "rng"), max_hidden=(1, "size"),
-          seeds=(1, "size"), epochs=(2, "int"), lr=(2.0, "pos")),
+        E("perceptron.ParitySearch", _exempt="a record of a search, made by search_hidden_units"),
+        E("perceptron.search_hidden_units", n_bits=(2, "size"), rng=(rng, "rng"), max_hidden=(1, "size"),
+          seeds=(1, "size"), epochs=(2, "int"), lr=(2.0, "pos"), scale=(2.0, "pos")),
+        E("perceptron.parity_network", n_bits=(3, "size"), gain=(10.0, "pos"), steep=(20.0, "pos"),
+          _bad=[("n_bits: one", {"n_bits": 1}, ["n_bits"])],
+          _edges=[("two bits", {"n_bits": 2},
+                   lambda r: np.array_equal(mlp.predict(r, gate2) > 0.5, [False, True, True, False]))]),
         # plots -----------------------------------------------------------------------------
         E("plots.grid", extent=((-0.5, 1.5, -0.5, 1.5), "extent"), n=(5, "size"),
           _edges=[("n = 1", {"n": 1}, lambda r: r.shape == (1, 2))]),

@@ -1,5 +1,6 @@
-// XOR's 2-2-1 network with its nine numbers on sliders, starting at the trained ones: the two
-// hidden lines and the output over the plane are computed again, live, as lib/mlp.py does.
+// XOR's 2-2-1 network with its nine numbers on sliders, starting at the trained ones rounded to
+// 0.1: the two hidden lines and the output over the plane are computed again, live, as
+// lib/mlp.py does.
 import { axes, clipped, ink, live, paint, PALETTE, scale, setup, show, value, viridis } from "./common.js";
 
 const sigmoid = (z) => 1 / (1 + Math.exp(-z));
