@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse as sp
+from scipy.spatial import cKDTree
 
 from lib import check
 
@@ -31,3 +33,19 @@ def knn_predict(X_train, y_train, X, k: int = 9, classes: int | None = None, *,
     votes = np.zeros((len(X), classes), dtype=int)
     np.add.at(votes, (np.arange(len(X))[:, None], y_train[nearest]), 1)
     return votes.argmax(axis=1)
+
+
+def knn_graph(X, k: int = 10) -> sp.csr_array:
+    """The symmetric k-nearest-neighbour graph of the rows of X: W (n, n) sparse, W[i, j] = 1 if j
+    is among the k nearest points of i (Euclidean, i itself excluded) or i among those of j, else 0."""
+    X = check.array("X", X, ndim=2)
+    k = check.integer("k", k, high=len(X) - 1) if len(X) > 1 else check.integer("k", k, high=0)
+    check.fits("X", X.shape, 8 * 6 * len(X) * (k + 1))
+    n = len(X)
+    _, idx = cKDTree(X).query(X, k + 1)  # (n, k + 1), nearest first, usually i itself first
+    idx = idx.reshape(n, k + 1)
+    # drop i from its own row (among equal points it need not come first); else the farthest
+    key = np.where(idx == np.arange(n)[:, None], k + 1, np.arange(k + 1))
+    nearest = np.take_along_axis(idx, np.argsort(key, axis=1, kind="stable")[:, :k], axis=1)
+    A = sp.csr_array((np.ones(n * k), (np.repeat(np.arange(n), k), nearest.ravel())), shape=(n, n))
+    return ((A + A.T) > 0).astype(float)

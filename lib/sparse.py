@@ -7,8 +7,10 @@ each with its own training points: several draws of the data run at once). It st
 fixed operation, nothing in it is trained: each pixel combines its k x k neighbourhood (a small
 convolution per class, lib.conv.conv2d, one kernel shared by every pixel and class), the scores
 are sharpened by a power gamma >= 1 and renormalised to sum to 1, and the training pixels are
-clamped back to their labels. With gamma = 1 this is label propagation (Zhu and Ghahramani
-2002) on the pixel grid; the sharpening s^g / sum s^g is a softmax of ln s at temperature 1/g.
+clamped back to their labels. With gamma = 1 this is one step of label propagation (Zhu and
+Ghahramani 2002) on the pixel grid, whose fixed point, the harmonic solution (Zhu, Ghahramani and
+Lafferty 2003), `harmonic` solves for directly; the sharpening s^g / sum s^g is a softmax of ln s
+at temperature 1/g.
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse as sp
+from scipy.sparse.csgraph import connected_components
+from scipy.sparse.linalg import spsolve
 
 from lib import check
 from lib.conv import conv2d
@@ -130,18 +135,106 @@ def class_map(S: np.ndarray, tol: float = 1e-12) -> np.ndarray:
     return np.where(decided, S.argmax(axis=-3), -1).astype(np.int8)
 
 
-def layer_cost(size: int, classes: int, k: int) -> dict[str, int]:
-    """Parameters and multiply-adds of the convolution of one layer, three ways, at equal width.
+def grid_graph(size: int, kernel: np.ndarray = BINOMIAL3) -> sp.csr_array:
+    """The graph one layer averages over: W (size^2, size^2), pixels numbered row by row,
+    W[p, q] = the kernel's weight for the offset of pixel q from pixel p, none past the edge."""
+    size = check.integer("size", size)
+    kernel = check.array("kernel", kernel, ndim=2, low=0)
+    r = kernel.shape[0] // 2
+    if kernel.shape[0] != kernel.shape[1] or kernel.shape[0] % 2 == 0:
+        raise ValueError(f"kernel must be square with an odd size (3x3, 5x5, ...), got {kernel.shape}")
+    check.fits("size", size, 24 * kernel.size * size**2)
+    i, j = (a.ravel() for a in np.mgrid[:size, :size])
+    rows, cols, weights = [], [], []
+    for (di, dj), w in np.ndenumerate(kernel):
+        ii, jj = i + di - r, j + dj - r
+        inside = (ii >= 0) & (ii < size) & (jj >= 0) & (jj < size) & (w > 0)
+        rows.append((i * size + j)[inside]), cols.append((ii * size + jj)[inside])
+        weights.append(np.full(inside.sum(), w))
+    n = size * size
+    return sp.csr_array((np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
 
-    sparse: this layer, a k x k neighbourhood and one kernel shared by every pixel and class;
-    local: the same k x k neighbourhoods, but every number with weights of its own;
-    dense: every number connected to every number of the layer before, with a bias.
+
+def harmonic(W, clamped, labels) -> np.ndarray:
+    """The fixed point of label propagation on the graph W: F (n, K), equal to `labels` at the
+    clamped nodes and, at every other node, the W-weighted mean of its neighbours' F. This is the
+    harmonic solution (Zhu, Ghahramani and Lafferty 2003): F[u, c] is the probability that a random
+    walk from u, stepping to a neighbour with probability proportional to W, first reaches a clamped
+    node in class c. W (n, n) symmetric and non-negative (dense or scipy.sparse); clamped (n,) bool;
+    labels (n, K), rows at the clamped nodes distributions (other rows are not read)."""
+    if not sp.issparse(W):
+        W = check.array("W", W, ndim=2, low=0)
+    elif W.ndim != 2 or not np.issubdtype(W.dtype, np.number) or np.iscomplexobj(W):
+        raise ValueError(f"W must be a 2-D real matrix, got a sparse {W.dtype} of shape {W.shape}")
+    W = sp.csr_array(W, dtype=float)
+    n = W.shape[0]
+    if W.shape != (n, n) or n == 0:
+        raise ValueError(f"W must be a square matrix, got shape {W.shape}")
+    if not np.all(np.isfinite(W.data)) or np.any(W.data < 0):
+        raise ValueError("W must hold finite, non-negative weights")
+    if abs(W - W.T).max() > 1e-12 * max(abs(W).max(), 1e-300):
+        raise ValueError("W must be symmetric: an undirected graph")
+    clamped = np.asarray(clamped)
+    if clamped.shape != (n,) or clamped.dtype != bool:
+        raise ValueError(f"clamped must be a bool mask of shape ({n},), got {clamped.dtype} {clamped.shape}")
+    labels = check.array("labels", labels, ndim=2, low=0)
+    if labels.shape[0] != n:
+        raise ValueError(f"labels must have one row per node of W ({n}), got shape {labels.shape}")
+    if not np.allclose(labels[clamped].sum(axis=1), 1):
+        raise ValueError("labels must be distributions (rows summing to 1) at the clamped nodes")
+    _, component = connected_components(W, directed=False)
+    if not np.all(np.isin(component, component[clamped])):
+        raise ValueError("every node of W must be joined to a clamped node: "
+                         "clamped marks none in some part of the graph")
+    free = ~clamped
+    D = np.asarray(W.sum(axis=1)).ravel()
+    W_uu, W_ul = W[free][:, free], W[free][:, clamped]
+    # (D_uu - W_uu) F_u = W_ul F_l: each free node's F is the weighted mean of its neighbours'
+    F = np.array(labels)
+    if free.any():
+        L_uu = sp.diags_array(D[free]) - W_uu
+        F_u = spsolve(sp.csc_array(L_uu), W_ul @ labels[clamped])
+        F[free] = F_u.reshape(free.sum(), -1)
+    return F
+
+
+def fixed_point(clamped, labels, kernel: np.ndarray = BINOMIAL3) -> np.ndarray:
+    """The scores the layers with gamma = 1 converge to, (..., K, G, G): the harmonic solution on
+    the grid graph of `kernel`, held at `labels` on the clamped pixels (as from `initial_scores`)."""
+    labels = check.array("labels", labels, ndim=range(3, 64), low=0)
+    clamped = np.asarray(clamped)
+    if clamped.dtype != bool or clamped.shape != labels.shape[:-3] + labels.shape[-2:]:
+        raise ValueError(f"clamped must be a bool mask of shape {labels.shape[:-3] + labels.shape[-2:]} "
+                         f"to match labels {labels.shape}, got {clamped.dtype} {clamped.shape}")
+    K, G = labels.shape[-3], labels.shape[-1]
+    if labels.shape[-2] != G:
+        raise ValueError(f"labels must be square maps (..., K, G, G), got shape {labels.shape}")
+    W = grid_graph(G, kernel)
+    flat_c, flat_l = clamped.reshape(-1, G * G), labels.reshape(-1, K, G * G)
+    if not flat_c.any(axis=1).all():
+        raise ValueError("clamped must mark at least one pixel in every map")
+    out = [harmonic(W, c, lab.T).T for c, lab in zip(flat_c, flat_l)]
+    return np.array(out).reshape(labels.shape)
+
+
+def layer_cost(size: int, classes: int, k: int) -> dict[str, int]:
+    """Weights and multiply-adds of the convolution of one layer, four ways, at equal width.
+
+    dense: every number connected to every number of the layer before;
+    local: each number reads its k x k neighbourhood in every class, with weights of its own;
+    per_class: each number reads the k x k neighbourhood of its own class only (a depthwise
+    convolution), with weights of its own;
+    shared: this layer, per class, one k x k kernel shared by every pixel and class.
+    No bias anywhere: the layer has none, so none is counted for the others either.
     """
     size, classes, k = check.integer("size", size), check.integer("classes", classes), check.integer("k", k)
     width = classes * size * size  # numbers in one layer's state
-    return {"width": width, "sparse_params": k * k, "sparse_macs": width * k * k,
-            "local_params": width * k * k, "local_macs": width * k * k,
-            "dense_params": width * width + width, "dense_macs": width * width}
+    reads = {"dense": width, "local": classes * k * k, "per_class": k * k, "shared": k * k}
+    cost = {"width": width}
+    for kind, n in reads.items():  # n: the numbers of the layer before that one number reads
+        cost[f"{kind}_reads"], cost[f"{kind}_macs"] = n, width * n
+        cost[f"{kind}_params"] = k * k if kind == "shared" else width * n
+    return cost
 
 
 def _check_clamp(name: str, S: np.ndarray, clamped, labels) -> None:

@@ -45,6 +45,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
+import scipy.sparse  # noqa: E402
 import scipy.special  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -256,6 +257,8 @@ def _table() -> list[Entry]:
     Q = rng.normal(size=(2, 3, 4))
     plane = sparse.Plane(size=8, extent=3.5)
     S0, clamped, labels = sparse.initial_scores(plane, np.array([[0.5, 0.5], [-1.0, -1.0]]), np.array([0, 1]), 2)
+    path3 = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])  # a path of three nodes
+    ends3, onehot3 = np.array([True, False, True]), np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
     run = spiking.simulate([20.0], dt=0.1, steps=200)
     sets = regularise.stack_sets([(X52, y53), (X52[:3], y53[:3])])
     record = regularise.train_stack(stack, *sets, rng, steps=2, X_test=X52, y_test=y53, every=1,
@@ -427,6 +430,9 @@ def _table() -> list[Entry]:
                 ("classes: fewer than the labels", {"classes": 1}, ["classes"])],
           _edges=[("one training point", {"X_train": np.array([[0.0]]), "y_train": np.array([2])},
                    lambda r: r.tolist() == [2, 2])]),
+        E("knn.knn_graph", X=(X52, "array"), k=(2, "int"),
+          _bad=[("k: not fewer than the points", {"k": 5}, ["k"])],
+          _edges=[("two points", {"X": X52[:2], "k": 1}, lambda r: np.array_equal(r.toarray(), [[0, 1], [1, 0]]))]),
         # mlp -------------------------------------------------------------------------------
         E("mlp.MLP", _exempt="a record of weights made by init_mlp and the training functions; forward checks X against it"),
         E("mlp.init_mlp", sizes=((2, 3, 1), "sizes"), rng=(rng, "rng"), hidden=("sigmoid", "choice"),
@@ -605,6 +611,28 @@ def _table() -> list[Entry]:
           _bad=[("labels: without clamped", {"clamped": None}, ["labels", "clamped"])]),
         E("sparse.class_map", S=(S0, "array-missing-extra"), tol=(1e-12, "nonneg")),
         E("sparse.layer_cost", size=(8, "int"), classes=(4, "int"), k=(3, "int")),  # arithmetic only
+        E("sparse.grid_graph", size=(4, "size"), kernel=(sparse.BINOMIAL3, "array"),
+          _bad=[("kernel: even size", {"kernel": np.ones((2, 2))}, ["kernel"]),
+                ("kernel: negative", {"kernel": -sparse.BINOMIAL3}, ["kernel"])],
+          _edges=[("one pixel", {"size": 1}, lambda r: np.array_equal(r.toarray(), [[0.25]]))]),
+        E("sparse.harmonic", W=(path3, "array"), clamped=(ends3, "fixed"), labels=(onehot3, "array"),
+          _bad=[("W: not symmetric", {"W": np.triu(path3)}, ["W"]),
+                ("W: not square", {"W": path3[:2]}, ["W"]),
+                ("W: negative", {"W": -path3}, ["W"]),
+                ("clamped: none", {"clamped": None}, ["clamped"]),
+                ("clamped: wrong length", {"clamped": ends3[:2]}, ["clamped"]),
+                ("clamped: not bool", {"clamped": ends3.astype(int)}, ["clamped"]),
+                ("clamped: a part without labels", {"W": np.zeros((3, 3))}, ["clamped"]),
+                ("labels: short", {"labels": onehot3[:2]}, ["labels"]),
+                ("labels: not distributions", {"labels": onehot3 / 2}, ["labels"])],
+          _edges=[("the middle of a path", {}, _close([[1, 0], [0.5, 0.5], [0, 1]])),
+                  ("sparse W", {"W": scipy.sparse.csr_array(path3)}, _close([[1, 0], [0.5, 0.5], [0, 1]]))]),
+        E("sparse.fixed_point", clamped=(clamped, "fixed"), labels=(labels, "array"),
+          kernel=(sparse.BINOMIAL3, "array"),
+          _bad=[("clamped: none", {"clamped": None}, ["clamped"]),
+                ("clamped: wrong shape", {"clamped": clamped[:2]}, ["clamped"]),
+                ("clamped: no pixel", {"clamped": np.zeros_like(clamped)}, ["clamped"]),
+                ("kernel: even size", {"kernel": np.ones((2, 2))}, ["kernel"])]),
         # spiking ---------------------------------------------------------------------------
         E("spiking.LIF", tau=(10.0, "pos"), R=(1.0, "pos"), v_rest=(-65.0, "real"), v_reset=(-65.0, "real"),
           v_th=(-50.0, "real"), t_ref=(2.0, "nonneg")),

@@ -1,14 +1,17 @@
 """The 250 layers of lib.sparse: each layer is the convolution it claims, with gamma = 1 it is label
-propagation on the grid graph, its sharpening is a softmax, and scores stay distributions."""
+propagation on the grid graph and converges to the harmonic solution, its sharpening is a softmax,
+and scores stay distributions."""
 import numpy as np
 import pytest
+from scipy import sparse as sp
 from scipy.signal import correlate2d
 from scipy.special import softmax
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neighbors import KNeighborsClassifier, kneighbors_graph
 
-from lib.knn import knn_predict
+from lib.knn import knn_graph, knn_predict
 from lib.sparse import (
-    BINOMIAL3, Plane, class_map, four_classes, initial_scores, layer, layer_cost, propagate,
+    BINOMIAL3, Plane, class_map, fixed_point, four_classes, grid_graph, harmonic, initial_scores, layer,
+    layer_cost, propagate,
 )
 
 PLANE = Plane(size=32, extent=3.5)
@@ -63,12 +66,15 @@ def test_one_class_is_that_class_everywhere():
 
 def test_layer_cost_by_hand():
     cost = layer_cost(size=96, classes=4, k=3)
-    assert cost["width"] == 36_864 and cost["sparse_params"] == 9 and cost["sparse_macs"] == 331_776
-    assert cost["local_params"] == cost["local_macs"] == 36_864 * 9
-    assert cost["dense_macs"] == 36_864**2 and cost["dense_params"] == 36_864**2 + 36_864
+    assert cost["width"] == 36_864 and cost["shared_params"] == 9 and cost["shared_macs"] == 331_776
+    assert cost["local_reads"] == 36 and cost["local_params"] == cost["local_macs"] == 36_864 * 36
+    assert cost["per_class_reads"] == 9 and cost["per_class_params"] == cost["per_class_macs"] == 36_864 * 9
+    # no bias anywhere: the layer has none
+    assert cost["dense_reads"] == 36_864 and cost["dense_macs"] == cost["dense_params"] == 36_864**2
+    assert cost["dense_macs"] // cost["local_macs"] == 1024 and cost["local_macs"] // cost["shared_macs"] == 4
 
 
-def grid_graph(G, kernel):
+def grid_graph_by_hand(G, kernel):
     """The weight matrix (G*G, G*G) of the pixel grid: pixel p to pixel q with the kernel's weight
     for their offset, zero beyond the border; built pixel by pixel, independently of conv2d."""
     W = np.zeros((G * G, G * G))
@@ -88,7 +94,7 @@ def test_with_gamma_one_a_layer_is_label_propagation():
     X, y = four_classes(5, np.random.default_rng(8))
     plane = Plane(size=12, extent=3.5)
     S, clamped, labels = initial_scores(plane, X, y, 4)
-    W = grid_graph(12, BINOMIAL3)
+    W = grid_graph_by_hand(12, BINOMIAL3)
     T = W / W.sum(axis=1, keepdims=True)
     Y = S.reshape(4, -1).T  # (pixels, classes)
     for _ in range(15):
@@ -96,6 +102,95 @@ def test_with_gamma_one_a_layer_is_label_propagation():
         Y[clamped.ravel()] = labels.reshape(4, -1).T[clamped.ravel()]
         S = layer(S, BINOMIAL3, gamma=1.0, clamped=clamped, labels=labels)
         assert np.allclose(S.reshape(4, -1).T, Y, rtol=0, atol=1e-13)
+
+
+def test_grid_graph_is_the_graph_built_pixel_by_pixel():
+    rng = np.random.default_rng(2)
+    for kernel in (BINOMIAL3, rng.random((5, 5))):  # symmetric, and not
+        W = grid_graph(7, kernel)
+        assert sp.issparse(W) and np.array_equal(W.toarray(), grid_graph_by_hand(7, kernel))
+
+
+def test_harmonic_between_two_walls_is_a_straight_line():
+    # left column class 0, right column class 1: the solution depends on the column alone, and with
+    # the separable [1, 2, 1] kernel a column's score is the mean of its two neighbours': a straight
+    # line from 0 to 1 across the G columns
+    G = 9
+    clamped = np.zeros((G, G), bool)
+    clamped[:, [0, -1]] = True
+    labels = np.zeros((2, G, G))
+    labels[0, :, 0] = labels[1, :, -1] = 1
+    H = fixed_point(clamped, labels)
+    assert np.allclose(H[1], np.arange(G) / (G - 1), rtol=0, atol=1e-12)
+    assert np.allclose(H.sum(axis=0), 1)
+
+
+def test_harmonic_on_a_path_splits_like_resistors():
+    # a path 0 - 1 - ... - 5 with conductances c, ends held at class 0 and class 1: the probability
+    # of reaching end 5 first from node i is the resistance from 0 to i over the total resistance
+    c = np.array([1.0, 2.0, 0.5, 4.0, 1.0])
+    W = np.zeros((6, 6))
+    W[np.arange(5), np.arange(1, 6)] = W[np.arange(1, 6), np.arange(5)] = c
+    clamped = np.zeros(6, bool)
+    clamped[[0, 5]] = True
+    labels = np.zeros((6, 2))
+    labels[0, 0] = labels[5, 1] = 1
+    r = np.concatenate([[0], np.cumsum(1 / c)])
+    for w in (W, sp.csr_array(W)):
+        assert np.allclose(harmonic(w, clamped, labels)[:, 1], r / r[-1], rtol=0, atol=1e-12)
+
+
+def test_harmonic_is_the_random_walk_that_first_hits_a_label():
+    # Monte Carlo on a 5-node graph: walks from node 2, absorbed at the labelled nodes 0 and 4
+    rng = np.random.default_rng(11)
+    W = np.array([[0, 1, 0, 0, 0], [1, 0, 2, 1, 0], [0, 2, 0, 1, 3], [0, 1, 1, 0, 1], [0, 0, 3, 1, 0.]])
+    clamped = np.array([True, False, False, False, True])
+    labels = np.zeros((5, 2))
+    labels[0, 0] = labels[4, 1] = 1
+    F = harmonic(W, clamped, labels)
+    T = W / W.sum(axis=1, keepdims=True)
+    hits = 0
+    for _ in range(20_000):
+        node = 2
+        while not clamped[node]:
+            node = rng.choice(5, p=T[node])
+        hits += node == 4
+    assert abs(hits / 20_000 - F[2, 1]) < 4 * np.sqrt(F[2, 1] * (1 - F[2, 1]) / 20_000)
+
+
+def test_fixed_point_is_where_the_layers_with_gamma_one_go():
+    _, _, S, clamped, labels = small_problem(seed=3)
+    H = fixed_point(clamped, labels)
+    assert np.allclose(layer(H, gamma=1.0, clamped=clamped, labels=labels), H, rtol=0, atol=1e-12)
+    assert np.all(H >= 0) and np.allclose(H.sum(axis=0), 1) and np.array_equal(H[:, clamped], labels[:, clamped])
+    gaps = [np.abs(propagate(S, n, gamma=1.0, clamped=clamped, labels=labels)[0] - H).max() for n in (50, 3000)]
+    assert gaps[1] < 1e-6 < gaps[0]
+    # a batch of maps is solved map by map
+    two = fixed_point(np.stack([clamped, clamped]), np.stack([labels, labels]))
+    assert np.allclose(two, np.stack([H, H]))
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: harmonic(np.array([[0.0, 1.0], [2.0, 0.0]]), np.array([True, False]), np.eye(2)), "symmetric"),
+    (lambda: harmonic(np.zeros((3, 3)), np.array([True, False, False]), np.eye(3)), "joined to a clamped"),
+    (lambda: harmonic(np.ones((2, 2)), np.array([True, False]), np.full((2, 2), 0.3)), "distributions"),
+    (lambda: harmonic(np.ones((2, 2)), np.array([1, 0]), np.eye(2)), "clamped must be a bool"),
+    (lambda: fixed_point(np.zeros((4, 4), bool), np.ones((2, 4, 4)) / 2), "at least one pixel"),
+    (lambda: knn_graph(np.zeros((3, 2)), k=3), "k must be"),
+])
+def test_harmonic_refuses_what_has_no_solution(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+def test_knn_graph_agrees_with_scikit_learn():
+    X, _ = four_classes(40, np.random.default_rng(12))
+    for k in (1, 5, 10):
+        A = kneighbors_graph(X, k, include_self=False)
+        assert np.array_equal(knn_graph(X, k).toarray(), (A + A.T).toarray() > 0)
+    # equal points: a point is never its own neighbour, and the graph stays symmetric
+    W = knn_graph(np.zeros((4, 2)), k=2).toarray()
+    assert np.all(np.diag(W) == 0) and np.array_equal(W, W.T) and np.all(W.sum(axis=1) >= 2)
 
 
 def test_sharpening_is_a_softmax_at_temperature_one_over_gamma():

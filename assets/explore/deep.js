@@ -1,6 +1,7 @@
-// One fixed layer, 250 times: choose the sharpening power gamma (1: label propagation) and look
-// at any layer. The layers are computed again, live, as lib/sparse.py computes them: a 3 x 3
-// blur of each class's scores, the power gamma, renormalised, the labelled pixels clamped back.
+// One fixed layer, 250 times: choose the sharpening power gamma (1: no sharpening, the first 250
+// steps of label propagation) and look at any layer. The layers are computed again, live, as
+// lib/sparse.py computes them: a 3 x 3 blur of each class's scores, the power gamma,
+// renormalised, the labelled pixels clamped back.
 import { clipped, ink, live, PALETTE, setup, show, value } from "./common.js";
 
 const KERNEL = [[1, 2, 1], [2, 4, 2], [1, 2, 1]].map((row) => row.map((v) => v / 16));
