@@ -399,6 +399,8 @@ def _table() -> list[Entry]:
         E("fourier.harmonics", n_terms=(3, "size")),
         E("fourier.partial_sum", t=(np.linspace(0, 6, 7), "values"), n_terms=(3, "size"),
           _edges=[("one term", {"t": np.pi / 2, "n_terms": 1}, _close(4 / np.pi))]),
+        E("fourier.fejer_sum", t=(np.linspace(0, 6, 7), "values"), n_terms=(3, "size"),
+          _edges=[("one term", {"t": np.pi / 2, "n_terms": 1}, _close(2 / np.pi))]),
         E("fourier.phasors", t=(0.5, "real"), n_terms=(3, "size")),
         E("fourier.gibbs_overshoot", n_terms=(5, "size"), samples=(401, "size"),
           _bad=[("samples: one", {"samples": 1}, ["samples"]), ("samples: two", {"samples": 2}, ["samples"])],
