@@ -47,8 +47,8 @@ class Run:
     spikes: np.ndarray | None  # spikes[:, k]: the neuron spiked during step k, ending at t[k + 1]
     dt: float
     counts: np.ndarray  # (neurons,) spikes of each neuron
-    first: np.ndarray  # (neurons,) ms, time of each neuron's first spike; NaN if it never fired
-    last: np.ndarray  # (neurons,) ms, time of its last spike; NaN if it never fired
+    first: np.ndarray | None = None  # (neurons,) ms, each neuron's first spike; NaN if it never fired
+    last: np.ndarray | None = None  # (neurons,) ms, its last spike; NaN if it never fired
 
     def rates(self) -> np.ndarray:
         """Mean firing rate of each neuron over the whole run, (neurons,) in Hz."""
@@ -56,6 +56,8 @@ class Run:
 
     def steady_rates(self) -> np.ndarray:
         """1 / mean interspike interval of each neuron, (neurons,) in Hz; 0 with fewer than two spikes."""
+        if self.first is None:
+            raise ValueError("steady_rates needs the spike times: simulate with record_spikes=True")
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = 1000.0 * (self.counts - 1) / (self.last - self.first)
         return np.where(self.counts >= 2, rate, 0.0)
@@ -96,9 +98,10 @@ def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
     exact update. interpolate=True (method "exact" only) times each crossing within its step
     instead (Hansel et al. 1998), resets V there, holds it for t_ref from that moment and lets it
     relax for the rest of the step: exact for input held constant over each step.
-    Spike counts and first and last spike times are always kept; the voltage trace and the
-    spike matrix, (neurons, steps) each, only when asked for: without them a step is nine
-    in-place operations on arrays of one number per neuron.
+    Spike counts are always kept; the voltage trace and the spike matrix, (neurons, steps) each,
+    only when asked for (without them a step is nine in-place operations on arrays of one number
+    per neuron); the first and last spike times, for steady_rates, with the spike matrix, or
+    with interpolate=True.
     """
     dt, p = check.number("dt", dt, low=0, low_open=True), check.instance("p", p, LIF)  # dt in ms
     if method not in ("exact", "euler"):
@@ -131,12 +134,12 @@ def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
     V = np.full(n, p.v_rest, dtype=float) if v0 is None else np.array(np.broadcast_to(v0, (n,)), dtype=float)
     if interpolate and np.any(V >= p.v_th):  # a crossing time needs a start below threshold
         raise ValueError(f"v0 must be below v_th = {p.v_th:g} mV with interpolate=True, got max {V.max():g}")
-    first, last = np.full(n, np.nan), np.full(n, np.nan)  # ms
     spikes = np.zeros((steps, n), dtype=bool) if record_spikes else None
     trace = np.empty((steps + 1, n)) if record_v else None
     if record_v:
         trace[0] = V
     if interpolate:
+        first, last = np.full(n, np.nan), np.full(n, np.nan)  # ms
         counts = _interpolated(V, I, dt, p, spikes, trace, first, last)
         return Run(np.arange(steps + 1) * dt, None if trace is None else trace.T,
                    None if spikes is None else spikes.T, dt, counts, first, last)
@@ -166,13 +169,15 @@ def simulate(I, *, dt: float, p: LIF = LIF(), steps: int | None = None, v0=None,
         if ref_steps:
             np.copyto(refractory, ref_steps, where=fired)
         counts += fired
-        if fired.any():  # registered at the step's end
-            np.copyto(last, (k + 1) * dt, where=fired)
-            np.copyto(first, last, where=fired & np.isnan(first))
         if record_spikes:
             spikes[k] = fired
         if record_v:
             trace[k + 1] = V
+    first = last = None
+    if record_spikes:  # each spike is registered at the end of its step
+        fired_ever = counts > 0
+        first = np.where(fired_ever, (np.argmax(spikes, axis=0) + 1) * dt, np.nan)
+        last = np.where(fired_ever, (steps - np.argmax(spikes[::-1], axis=0)) * dt, np.nan)
     return Run(np.arange(steps + 1) * dt, None if trace is None else trace.T,
                None if spikes is None else spikes.T, dt, counts, first, last)
 

@@ -164,15 +164,17 @@ def test_the_fast_path_equals_the_plain_path(method, t_ref, constant):
                       record_v=False, record_spikes=False)
     assert counts.V is None and counts.spikes is None
     assert np.array_equal(counts.counts, spikes.sum(axis=1)) and np.allclose(counts.rates(), full.rates())
-    # first and last spike at the end of the steps the plain path marks: steady rates need no spike matrix
+    with pytest.raises(ValueError, match="record_spikes"):
+        counts.steady_rates()
+    # first and last spike at the end of the steps the plain path marks
     k_first = np.where(spikes.any(1), np.argmax(spikes, axis=1), -1)
     k_last = np.where(spikes.any(1), steps - 1 - np.argmax(spikes[:, ::-1], axis=1), -1)
-    assert np.allclose(counts.first, np.where(k_first >= 0, (k_first + 1) * dt, np.nan), equal_nan=True)
-    assert np.allclose(counts.last, np.where(k_last >= 0, (k_last + 1) * dt, np.nan), equal_nan=True)
+    assert np.allclose(full.first, np.where(k_first >= 0, (k_first + 1) * dt, np.nan), equal_nan=True)
+    assert np.allclose(full.last, np.where(k_last >= 0, (k_last + 1) * dt, np.nan), equal_nan=True)
     n_spikes = spikes.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         by_hand = np.where(n_spikes >= 2, 1000 * (n_spikes - 1) / ((k_last - k_first) * dt), 0.0)
-    assert np.allclose(counts.steady_rates(), by_hand)
+    assert np.allclose(full.steady_rates(), by_hand)
 
 
 def test_f_I_with_a_reset_below_rest():
