@@ -32,6 +32,15 @@ def partial_sum(t, n_terms: int) -> np.ndarray:
     return np.sin(t[..., None] * k) @ a  # (..., n_terms) @ (n_terms,) -> (...)
 
 
+def fejer_sum(t, n_terms: int) -> np.ndarray:
+    """The partial sum with the k-th term weighted by 1 - k/(2 n_terms): the Fejér mean (Fejér 1900),
+    the average of the partial sums up to frequency 2 n_terms - 1, which never overshoots |1|."""
+    k, a = harmonics(n_terms)
+    t = check.array("t", t, empty=True)
+    check.fits("n_terms", n_terms, 16 * t.size * len(k))
+    return np.sin(t[..., None] * k) @ (a * (1 - k / (2 * len(k))))  # (..., n_terms) @ (n_terms,) -> (...)
+
+
 def phasors(t: float, n_terms: int) -> np.ndarray:
     """Tips of the chained rotating vectors a_k e^(ikt), (n_terms + 1,) complex, starting at 0."""
     t = check.number("t", t)
@@ -40,7 +49,9 @@ def phasors(t: float, n_terms: int) -> np.ndarray:
 
 
 def gibbs_overshoot(n_terms: int, samples: int = 4001) -> float:
-    """Maximum of the partial sum, found on a grid over (0, π/n_terms), which holds the first peak."""
+    """Maximum of the partial sum on a grid of `samples` points over [0, π/n_terms], which holds the
+    first peak at π/(2 n_terms): an odd number of samples puts a point on it and gives the peak
+    exactly, an even number a lower bound."""
     n, samples = _check_terms(n_terms), check.integer("samples", samples, low=3)  # 3 holds the peak, pi / 2n
     check.fits("samples", samples, 16 * samples * n)
     t = np.linspace(0, np.pi / n, samples)

@@ -100,6 +100,10 @@ def test_spiking_recomputes_what_lib_computes(site):
         assert np.allclose(js, lib, rtol=0, atol=1e-9)
         rate = module(visit, "spiking", f"m.firingRate({I}, {p!r})".replace("'", '"'))
         assert rate == pytest.approx(float(firing_rate(I, LIF())), abs=1e-9)
+    below = asdict(LIF(v_reset=-70.0))  # a reset below rest: the general formula, not the R I one
+    for I in (17.0, 30.0):
+        rate = module(visit, "spiking", f"m.firingRate({I}, {below!r})".replace("'", '"'))
+        assert rate == pytest.approx(float(firing_rate(I, LIF(v_reset=-70.0))), abs=1e-9)
     visit.page.close()
 
 

@@ -166,3 +166,102 @@ def test_the_fast_path_equals_the_plain_path(method, t_ref, constant):
     assert np.array_equal(counts.counts, spikes.sum(axis=1)) and np.allclose(counts.rates(), full.rates())
     with pytest.raises(ValueError, match="record_spikes"):
         counts.steady_rates()
+    # first and last spike at the end of the steps the plain path marks
+    k_first = np.where(spikes.any(1), np.argmax(spikes, axis=1), -1)
+    k_last = np.where(spikes.any(1), steps - 1 - np.argmax(spikes[:, ::-1], axis=1), -1)
+    assert np.allclose(full.first, np.where(k_first >= 0, (k_first + 1) * dt, np.nan), equal_nan=True)
+    assert np.allclose(full.last, np.where(k_last >= 0, (k_last + 1) * dt, np.nan), equal_nan=True)
+    n_spikes = spikes.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_hand = np.where(n_spikes >= 2, 1000 * (n_spikes - 1) / ((k_last - k_first) * dt), 0.0)
+    assert np.allclose(full.steady_rates(), by_hand)
+
+
+def test_f_I_with_a_reset_below_rest():
+    # the period is t_ref + tau ln((V∞ - v_reset) / (V∞ - v_th)), V∞ = v_rest + R I, by hand
+    p = LIF(v_reset=-70.0)
+    I, hand = np.array([17.0, 30.0]), 2 + 10 * np.log(np.array([22 / 2, 35 / 15]))
+    assert np.allclose(firing_rate(I, p), 1000 / hand, rtol=1e-12)
+    run = simulate(I, dt=0.005, steps=80_000, p=p, record_v=False)  # 400 ms
+    assert np.allclose(run.steady_rates(), 1000 / hand, rtol=0.005)
+    # the form with R I alone, tau ln(RI / (RI - (v_th - v_reset))), is wrong here: 77 Hz, not 95.5
+    assert 1000 / (2 + 10 * np.log(30 / (30 - 20))) < 0.85 * firing_rate(30.0, p)
+
+
+def test_grid_rates_are_first_order_in_dt_for_both_methods():
+    # a spike is registered at the end of its step, so each interval is rounded up to whole steps
+    I = np.linspace(16, 60, 12)
+    f = firing_rate(I)
+    mean_error = {}
+    for method in ("exact", "euler"):
+        for dt in (0.1, 0.01):
+            rates = simulate(I, dt=dt, steps=int(round(500 / dt)), method=method, record_v=False).steady_rates()
+            mean_error[method, dt] = np.mean(np.abs(rates / f - 1))
+        assert 5 < mean_error[method, 0.1] / mean_error[method, 0.01] < 20  # second order: 100
+    # with the exact update the interval is exactly (t_ref + ceil(t* / dt) dt) for t_ref a whole number of steps
+    dt = 0.1
+    run = simulate(I, dt=dt, steps=5000, record_v=False)
+    t_star = 10.0 * np.log((I + 0.0) / (I - 15.0))
+    assert np.allclose(run.steady_rates(), 1000 / (2.0 + np.ceil(t_star / dt) * dt), rtol=1e-9)
+
+
+@pytest.mark.parametrize("p", [LIF(), LIF(v_reset=-70.0, t_ref=0.0), LIF(t_ref=0.35)])
+@pytest.mark.parametrize("dt", [1.0, 0.37, 0.1])
+def test_interpolated_crossings_give_the_closed_form_at_any_dt(p, dt):
+    I = np.array([15.2, 17.0, 25.0, 40.0, 60.0])
+    run = simulate(I, dt=dt, steps=int(round(600 / dt)), p=p, record_v=False, interpolate=True)
+    assert np.allclose(run.first, first_spike_time(I, p), rtol=1e-9)
+    assert np.allclose(run.steady_rates(), firing_rate(I, p), rtol=1e-9)
+
+
+def test_interpolated_below_threshold_is_the_exact_update():
+    I = np.linspace(0, 14.9, 7)
+    a = simulate(I, dt=0.3, steps=300)
+    b = simulate(I, dt=0.3, steps=300, interpolate=True)
+    assert np.allclose(a.V, b.V, rtol=0, atol=1e-10) and b.counts.sum() == 0
+
+
+def event_driven(I, dt, p):
+    """Spike times (ms) of one LIF neuron for input I[k] held over step k, by scipy's solve_ivp with
+    the threshold as a terminal event: an oracle independent of the step-by-step formulas."""
+    V, t, free_at, times = p.v_rest, 0.0, 0.0, []
+    crossing = lambda s, v: v[0] - p.v_th  # noqa: E731
+    crossing.terminal, crossing.direction = True, 1
+    for k, current in enumerate(I):
+        end = (k + 1) * dt
+        while t < end:
+            if free_at > t:  # held at v_reset
+                t = min(free_at, end)
+                continue
+            sol = solve_ivp(lambda s, v: (-(v - p.v_rest) + p.R * current) / p.tau, (t, end), [V],
+                            method="DOP853", rtol=1e-12, atol=1e-12, events=crossing)
+            if sol.t_events[0].size:
+                t = sol.t_events[0][0]
+                times.append(t)
+                V, free_at = p.v_reset, t + p.t_ref
+            else:
+                V, t = sol.y[0, -1], end
+    return np.array(times)
+
+
+@pytest.mark.parametrize("p", [LIF(), LIF(v_reset=-68.0, t_ref=0.55)])
+def test_interpolated_spikes_equal_an_event_driven_solve_ivp(p):
+    rng = np.random.default_rng(3)
+    dt = 0.25
+    I = rng.uniform(5, 45, 600)  # changes every step
+    times = event_driven(I, dt, p)
+    run = simulate(I[None, :], dt=dt, p=p, interpolate=True)
+    assert len(times) > 10 and run.counts[0] == len(times)
+    assert np.array_equal(np.flatnonzero(run.spikes[0]), np.floor(times / dt).astype(int))
+    assert run.first[0] == pytest.approx(times[0], abs=1e-7) and run.last[0] == pytest.approx(times[-1], abs=1e-7)
+    rate = 1000 * (len(times) - 1) / (times[-1] - times[0])
+    assert run.steady_rates()[0] == pytest.approx(rate, rel=1e-7)
+
+
+def test_interpolate_refuses_what_it_cannot_do():
+    with pytest.raises(ValueError, match="interpolate needs method='exact'"):
+        simulate([20.0], dt=0.1, steps=10, method="euler", interpolate=True)
+    with pytest.raises(ValueError, match="dt"):  # t* = 10 ln(200/185) = 0.78 ms: several spikes a step
+        simulate([200.0], dt=5.0, steps=10, p=LIF(t_ref=0.0), interpolate=True)
+    with pytest.raises(ValueError, match="v0"):
+        simulate([20.0], dt=0.1, steps=10, v0=-40.0, interpolate=True)

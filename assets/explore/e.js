@@ -32,7 +32,8 @@ if (ex) {
     const t = Array.from({ length: 801 }, (_, i) => -Math.PI + (2 * Math.PI * i) / 800);
     const a = axes(ctx, whole, [-Math.PI, Math.PI], [-1.4, 1.4], { xticks: [-3, 0, 3], yticks: [-1, 0, 1],
       xlabel: "t", colour });
-    line(ctx, t, t.map((s) => Math.sign(Math.sin(s))), a.sx, a.sy, "grey", 1);
+    // the wave with its jumps at -pi, 0 and pi, where every partial sum passes through 0
+    line(ctx, [-Math.PI, -Math.PI, 0, 0, Math.PI, Math.PI], [1, -1, -1, 1, 1, -1], a.sx, a.sy, "grey", 1);
     clipped(ctx, whole, () => line(ctx, t, t.map((s) => partialSum(s, n)), a.sx, a.sy, PALETTE[0], 1.5));
     // near the jump at 0: the first peak and the limit it settles at
     const right = 3 * Math.PI / n, tz = Array.from({ length: 400 }, (_, i) => (right * i) / 399);

@@ -19,7 +19,8 @@ export function simulate(I, p, dt, steps) {
   return { V, spikes };
 }
 
-/** The closed-form f-I curve, Hz: 1 / (t_ref + tau ln(RI / (RI - (v_th - v_reset)))). */
+/** The closed-form f-I curve, Hz: 1 / (t_ref + tau ln((V_inf - v_reset) / (V_inf - v_th))), V_inf = v_rest + R I;
+ *  0 where V_inf does not pass v_th (lib.spiking.firing_rate). */
 export function firingRate(I, p) {
   const vInf = p.v_rest + p.R * I;
   if (vInf <= p.v_th) return 0;
