@@ -59,9 +59,10 @@ def softmax_rows(S: np.ndarray, mask: np.ndarray | None = None, *, out=None) -> 
 def softmax_jacobian(a: np.ndarray) -> np.ndarray:
     """d softmax / d scores of weights a (..., T): diag(a) - a aᵀ, (..., T, T). Its size is how
     much a change of the scores can still move the weights: near 0 when a is nearly one-hot."""
-    a = np.asarray(a, dtype=float)
-    if a.ndim < 1 or not np.all(np.isfinite(a)):
-        raise ValueError(f"a must be a finite array of weights with a last axis, got shape {a.shape}")
+    a = check.array("a", a, ndim=range(1, 64), low=0, high=1)
+    if not np.allclose(a.sum(axis=-1), 1):
+        raise ValueError("a must be softmax weights: each row (the last axis) sums to 1")
+    check.fits("a", a.shape, 8 * a.size * a.shape[-1])
     return a[..., :, None] * np.eye(a.shape[-1]) - a[..., :, None] * a[..., None, :]
 
 
@@ -101,8 +102,12 @@ def merge_heads(X):
     return X.transpose(0, 2, 1, 3).reshape(B, T, h * dk)  # (B, h, T, dk) -> (B, T, d)
 
 
-def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None):
-    """Multi-head self-attention of X (B, T, d): project, split into heads, attend, concatenate, project."""
+def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None, *, replace=None):
+    """Multi-head self-attention of X (B, T, d): project, split into heads, attend, concatenate, project.
+
+    replace = {head: array (T, dk) or (B, T, dk), or a number}: that head's output (its weighted
+    mix of values, before W_O) is replaced by the given one, e.g. 0 (zero ablation) or its mean
+    over a batch (mean ablation). The backward pass then treats it as the constant it is."""
     X, heads = check.array("X", X, ndim=3, dtype=None), check.integer("heads", heads)
     d = X.shape[-1]
     if d % heads:
@@ -112,22 +117,49 @@ def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None):
     T = X.shape[-2]
     if mask is not None and np.shape(mask) != (T, T):
         raise ValueError(f"mask must have shape ({T}, {T}), got {np.shape(mask)}")
+    replace = _check_replace(replace, heads, X.shape[:2] + (d // heads,))
     Q, K, V = (split_heads(X @ W, heads) for W in (Wq, Wk, Wv))  # each (B, h, T, dk), views
     O, A = _attend(Q, K, V, mask)  # every head at once: one batched matmul each way
+    for h, value in replace.items():
+        O[:, h] = value  # (T, dk) or (B, T, dk), broadcast over the batch
     C = merge_heads(O)  # (B, T, d)
-    return C @ Wo, (X, Q, K, V, A, C)
+    return C @ Wo, (X, Q, K, V, A, C, tuple(replace))
+
+
+def _check_replace(replace, heads: int, shape: tuple) -> dict:
+    """replace as {head: float array broadcastable to shape (B, T, dk)}."""
+    if replace is None:
+        return {}
+    if not isinstance(replace, dict):
+        raise TypeError(f"replace must be a dict {{head: output}}, got {type(replace).__name__}")
+    out = {}
+    for h, value in replace.items():
+        h = check.integer("replace's head", h, low=0, high=heads - 1)
+        value = check.array(f"replace[{h}]", value, ndim=range(0, 4))
+        if value.shape not in ((), shape[1:], shape):
+            raise ValueError(f"replace[{h}] must be a number or an array of shape {shape[1:]} or "
+                             f"{shape}, got {value.shape}")
+        out[h] = value
+    return out
+
+
+def _summed_outer(A, B):
+    """sum over b, t of A[b, t]ᵀ B[b, t]: one matrix product (BLAS), where einsum loops in C."""
+    return A.reshape(-1, A.shape[-1]).T @ B.reshape(-1, B.shape[-1])  # (BT, m)ᵀ @ (BT, n) -> (m, n)
 
 
 def mha_backward(dY, cache, Wq, Wk, Wv, Wo):
-    if not (isinstance(cache, tuple) and len(cache) == 6):
+    if not (isinstance(cache, tuple) and len(cache) == 7):
         raise TypeError("cache must be the cache mha_forward returned")
-    X, Q, K, V, A, C = cache
+    X, Q, K, V, A, C, replaced = cache
     dY = check.array("dY", dY, shape=X.shape, dtype=None)
     for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv), ("Wo", Wo)):
         check.array(name, W, shape=(X.shape[-1],) * 2, dtype=None)
     dk = Q.shape[-1]
-    dWo = np.einsum("btd,bte->de", C, dY)
+    dWo = _summed_outer(C, dY)
     dO = split_heads(dY @ Wo.T, Q.shape[1])  # (B, h, T, dk)
+    if replaced:
+        dO[:, list(replaced)] = 0.0  # a replaced head's output is a constant: nothing flows back into it
     dA = dO @ np.swapaxes(V, -1, -2)
     dV = np.swapaxes(A, -1, -2) @ dO
     dS = A * (dA - (dA * A).sum(axis=-1, keepdims=True)) / np.sqrt(dk)  # softmax backward, then the 1/√dk
@@ -135,7 +167,7 @@ def mha_backward(dY, cache, Wq, Wk, Wv, Wo):
     grads, dX = {}, 0
     for name, W, dH in (("Wq", Wq, dQ), ("Wk", Wk, dK), ("Wv", Wv, dV)):
         dP = merge_heads(dH)  # (B, T, d)
-        grads[name] = np.einsum("btd,bte->de", X, dP)
+        grads[name] = _summed_outer(X, dP)
         dX = dX + dP @ W.T
     grads["Wo"] = dWo
     return dX, grads
@@ -164,14 +196,15 @@ def layer_norm_backward(dY, cache):
     return dX, (dY * Xhat).sum(axis=axes), dY.sum(axis=axes)
 
 
-def block_forward(X, p: dict, heads: int, mask=None):
-    """One pre-norm transformer block: H = X + MHA(LN1(X)); Y = H + FFN(LN2(H)), FFN = ReLU(.W1 + b1)W2 + b2."""
+def block_forward(X, p: dict, heads: int, mask=None, *, replace=None):
+    """One pre-norm transformer block: H = X + MHA(LN1(X)); Y = H + FFN(LN2(H)), FFN = ReLU(.W1 + b1)W2 + b2.
+    replace: heads' outputs to replace, as in mha_forward."""
     X, p = check.array("X", X, ndim=3, dtype=None), _check_block(p)
     d, f = X.shape[-1], check.array("p['W1']", p["W1"], ndim=2, dtype=None).shape[-1]
     for name, shape in (("W1", (d, f)), ("c1", (f,)), ("W2", (f, d)), ("c2", (d,))):
         check.array(f"p['{name}']", p[name], shape=shape, dtype=None)
     N1, ln1 = layer_norm_forward(X, p["g1"], p["b1n"])
-    M, mha = mha_forward(N1, p["Wq"], p["Wk"], p["Wv"], p["Wo"], heads, mask)
+    M, mha = mha_forward(N1, p["Wq"], p["Wk"], p["Wv"], p["Wo"], heads, mask, replace=replace)
     H = X + M
     N2, ln2 = layer_norm_forward(H, p["g2"], p["b2n"])
     Z = N2 @ p["W1"] + p["c1"]  # (B, T, d) @ (d, f) -> (B, T, f)
@@ -185,9 +218,9 @@ def block_backward(dY, cache, p: dict):
         raise TypeError("cache must be the cache block_forward returned")
     ln1, mha, ln2, N2, Z, R = cache
     dY, p = check.array("dY", dY, shape=mha[0].shape, dtype=None), _check_block(p)
-    g = {"W2": np.einsum("btf,btd->fd", R, dY), "c2": dY.sum(axis=(0, 1))}
+    g = {"W2": _summed_outer(R, dY), "c2": dY.sum(axis=(0, 1))}
     dZ = (dY @ p["W2"].T) * (Z > 0)
-    g["W1"], g["c1"] = np.einsum("btd,btf->df", N2, dZ), dZ.sum(axis=(0, 1))
+    g["W1"], g["c1"] = _summed_outer(N2, dZ), dZ.sum(axis=(0, 1))
     dH_ln, g["g2"], g["b2n"] = layer_norm_backward(dZ @ p["W1"].T, ln2)
     dH = dY + dH_ln
     dN1, mha_grads = mha_backward(dH, mha, p["Wq"], p["Wk"], p["Wv"], p["Wo"])

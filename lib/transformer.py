@@ -11,7 +11,8 @@ import numpy as np
 
 from lib import check
 from lib.attention import (
-    block_backward, block_forward, causal_mask, init_block, layer_norm_backward, layer_norm_forward, sinusoidal,
+    _summed_outer, block_backward, block_forward, causal_mask, init_block, layer_norm_backward, layer_norm_forward,
+    sinusoidal, split_heads,
 )
 from lib.optim import Adam
 from lib.softmax import softmax
@@ -69,17 +70,48 @@ def embed(p: dict, cfg: Config, tokens) -> np.ndarray:
     return X + sinusoidal(cfg.max_len, cfg.d)[: tokens.shape[1]] if cfg.positional else X
 
 
-def forward(p: dict, cfg: Config, tokens):
-    """Logits (B, T, vocab), the cache for backward, and each layer's attention weights (B, h, T, T)."""
+def forward(p: dict, cfg: Config, tokens, *, replace=None):
+    """Logits (B, T, vocab), the cache for backward, and each layer's attention weights (B, h, T, T).
+
+    replace = {(layer, head): output}, counted from 0: that head's output before W_O, (T, dk) or
+    (B, T, dk) or a number, replaces the one it computes (0: zero ablation; its mean over a batch,
+    from head_outputs: mean ablation)."""
     X = embed(p, cfg, tokens)
+    replace = _check_replace(replace, cfg)
     mask = causal_mask(X.shape[1]) if cfg.causal else None
     caches = []
     for l in range(cfg.layers):
-        X, cache = block_forward(X, _block(p, l), cfg.heads, mask)
+        here = {h: v for (layer, h), v in replace.items() if layer == l}
+        X, cache = block_forward(X, _block(p, l), cfg.heads, mask, replace=here)
         caches.append(cache)
     N, lnf = layer_norm_forward(X, p["gf"], p["bf"])
     logits = N @ p["W_out"] + p["b_out"]  # (B, T, d) @ (d, V) -> (B, T, V)
     return logits, (np.asarray(tokens), caches, lnf, N), [c[1][4] for c in caches]
+
+
+def head_outputs(p: dict, cfg: Config, tokens) -> list[np.ndarray]:
+    """Each head's output before W_O (its weighted mix of values), per layer: (B, heads, T, dk)."""
+    caches = forward(p, cfg, tokens)[1][1]
+    return [split_heads(c[1][5], cfg.heads) for c in caches]  # C (B, T, d) -> (B, h, T, dk)
+
+
+def _check_replace(replace, cfg: Config) -> dict:
+    if replace is None:
+        return {}
+    if not isinstance(replace, dict):
+        raise TypeError(f"replace must be a dict {{(layer, head): output}}, got {type(replace).__name__}")
+    for key in replace:
+        _check_head("replace", key, cfg)
+    return replace
+
+
+def _check_head(name: str, key, cfg: Config):
+    """key as (layer, head), both counted from 0 and within cfg."""
+    if not (isinstance(key, tuple) and len(key) == 2):
+        raise TypeError(f"{name} must name heads as (layer, head) pairs, got {key!r}")
+    layer = check.integer(f"{name}'s layer", key[0], low=0, high=cfg.layers - 1)
+    head = check.integer(f"{name}'s head", key[1], low=0, high=cfg.heads - 1)
+    return layer, head
 
 
 def loss_and_gradients(p: dict, cfg: Config, tokens, targets):
@@ -98,7 +130,7 @@ def loss_and_gradients(p: dict, cfg: Config, tokens, targets):
     dlogits = P.copy()
     np.put_along_axis(dlogits, picked[..., None], np.take_along_axis(P, picked[..., None], -1) - 1, -1)
     dlogits *= keep[..., None] / n  # softmax + cross-entropy: (p - onehot) / n, zero where ignored
-    g = {"W_out": np.einsum("btd,btv->dv", N, dlogits), "b_out": dlogits.sum(axis=(0, 1))}
+    g = {"W_out": _summed_outer(N, dlogits), "b_out": dlogits.sum(axis=(0, 1))}
     dX, g["gf"], g["bf"] = layer_norm_backward(dlogits @ p["W_out"].T, lnf)
     for l in range(cfg.layers - 1, -1, -1):
         dX, gb = block_backward(dX, caches[l], _block(p, l))
@@ -139,12 +171,13 @@ def without_heads(p: dict, cfg: Config, heads) -> dict:
     """The parameters with the given heads removed, heads = [(layer, head), ...] counted from 0.
 
     A head's output enters the block only through its dk rows of W_o (the heads are concatenated,
-    then projected), so zeroing those rows zeroes its contribution and nothing else."""
+    then projected), so zeroing those rows zeroes its contribution and nothing else: the same as
+    forward(..., replace={(layer, head): 0})."""
+    _check_params(p, check.instance("cfg", cfg, Config))
+    if isinstance(heads, (str, bytes)) or not hasattr(heads, "__iter__"):
+        raise TypeError(f"heads must be a list of (layer, head) pairs, got {heads!r}")
     q, dk = dict(p), cfg.d // cfg.heads
-    for layer, head in heads:
-        if not (0 <= layer < cfg.layers and 0 <= head < cfg.heads):
-            raise ValueError(f"(layer, head) must lie in (0..{cfg.layers - 1}, 0..{cfg.heads - 1}), "
-                             f"got ({layer}, {head})")
+    for layer, head in [_check_head("heads", key, cfg) for key in heads]:
         Wo = q[f"L{layer}.Wo"].copy()
         Wo[head * dk:(head + 1) * dk] = 0.0
         q[f"L{layer}.Wo"] = Wo
