@@ -117,7 +117,11 @@ def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None, *, replace=None):
     T = X.shape[-2]
     if mask is not None and np.shape(mask) != (T, T):
         raise ValueError(f"mask must have shape ({T}, {T}), got {np.shape(mask)}")
-    replace = _check_replace(replace, heads, X.shape[:2] + (d // heads,))
+    return _mha(X, Wq, Wk, Wv, Wo, heads, mask, _check_replace(replace, heads, X.shape[:2] + (d // heads,)))
+
+
+def _mha(X, Wq, Wk, Wv, Wo, heads, mask, replace):
+    """mha_forward without the checks (replace: a checked dict)."""
     Q, K, V = (split_heads(X @ W, heads) for W in (Wq, Wk, Wv))  # each (B, h, T, dk), views
     O, A = _attend(Q, K, V, mask)  # every head at once: one batched matmul each way
     for h, value in replace.items():
@@ -151,10 +155,14 @@ def _summed_outer(A, B):
 def mha_backward(dY, cache, Wq, Wk, Wv, Wo):
     if not (isinstance(cache, tuple) and len(cache) == 7):
         raise TypeError("cache must be the cache mha_forward returned")
-    X, Q, K, V, A, C, replaced = cache
-    dY = check.array("dY", dY, shape=X.shape, dtype=None)
+    dY = check.array("dY", dY, shape=cache[0].shape, dtype=None)
     for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv), ("Wo", Wo)):
-        check.array(name, W, shape=(X.shape[-1],) * 2, dtype=None)
+        check.array(name, W, shape=(cache[0].shape[-1],) * 2, dtype=None)
+    return _mha_back(dY, cache, Wq, Wk, Wv, Wo)
+
+
+def _mha_back(dY, cache, Wq, Wk, Wv, Wo):
+    X, Q, K, V, A, C, replaced = cache
     dk = Q.shape[-1]
     dWo = _summed_outer(C, dY)
     dO = split_heads(dY @ Wo.T, Q.shape[1])  # (B, h, T, dk)
@@ -177,6 +185,10 @@ def layer_norm_forward(X, g, b):
     """(X - mean) / sqrt(var + eps) * g + b over the last axis."""
     X = check.array("X", X, ndim=range(1, 64), dtype=None)
     g, b = check.array("g", g, shape=X.shape[-1:], dtype=None), check.array("b", b, shape=X.shape[-1:], dtype=None)
+    return _layer_norm(X, g, b)
+
+
+def _layer_norm(X, g, b):
     mu = X.mean(axis=-1, keepdims=True)
     var = X.var(axis=-1, keepdims=True)
     inv = 1.0 / np.sqrt(var + EPS)
@@ -187,8 +199,11 @@ def layer_norm_forward(X, g, b):
 def layer_norm_backward(dY, cache):
     if not (isinstance(cache, tuple) and len(cache) == 3):
         raise TypeError("cache must be the cache layer_norm_forward returned")
+    return _layer_norm_back(check.array("dY", dY, shape=cache[0].shape, dtype=None), cache)
+
+
+def _layer_norm_back(dY, cache):
     Xhat, inv, g = cache
-    dY = check.array("dY", dY, shape=Xhat.shape, dtype=None)
     dXhat = dY * g
     d = Xhat.shape[-1]
     dX = inv / d * (d * dXhat - dXhat.sum(-1, keepdims=True) - Xhat * (dXhat * Xhat).sum(-1, keepdims=True))
@@ -199,14 +214,22 @@ def layer_norm_backward(dY, cache):
 def block_forward(X, p: dict, heads: int, mask=None, *, replace=None):
     """One pre-norm transformer block: H = X + MHA(LN1(X)); Y = H + FFN(LN2(H)), FFN = ReLU(.W1 + b1)W2 + b2.
     replace: heads' outputs to replace, as in mha_forward."""
-    X, p = check.array("X", X, ndim=3, dtype=None), _check_block(p)
-    d, f = X.shape[-1], check.array("p['W1']", p["W1"], ndim=2, dtype=None).shape[-1]
-    for name, shape in (("W1", (d, f)), ("c1", (f,)), ("W2", (f, d)), ("c2", (d,))):
-        check.array(f"p['{name}']", p[name], shape=shape, dtype=None)
-    N1, ln1 = layer_norm_forward(X, p["g1"], p["b1n"])
-    M, mha = mha_forward(N1, p["Wq"], p["Wk"], p["Wv"], p["Wo"], heads, mask, replace=replace)
+    X, p, heads = check.array("X", X, ndim=3, dtype=None), _check_block(p), check.integer("heads", heads)
+    _check_block_shapes(p, X.shape[-1])
+    if X.shape[-1] % heads:
+        raise ValueError(f"d_model = {X.shape[-1]} is not divisible by heads = {heads}")
+    T = X.shape[-2]
+    if mask is not None and np.shape(mask) != (T, T):
+        raise ValueError(f"mask must have shape ({T}, {T}), got {np.shape(mask)}")
+    return _block_fwd(X, p, heads, mask, _check_replace(replace, heads, X.shape[:2] + (X.shape[-1] // heads,)))
+
+
+def _block_fwd(X, p, heads, mask, replace):
+    """block_forward without the checks (replace: a checked dict)."""
+    N1, ln1 = _layer_norm(X, p["g1"], p["b1n"])
+    M, mha = _mha(N1, p["Wq"], p["Wk"], p["Wv"], p["Wo"], heads, mask, replace)
     H = X + M
-    N2, ln2 = layer_norm_forward(H, p["g2"], p["b2n"])
+    N2, ln2 = _layer_norm(H, p["g2"], p["b2n"])
     Z = N2 @ p["W1"] + p["c1"]  # (B, T, d) @ (d, f) -> (B, T, f)
     R = np.maximum(Z, 0)
     Y = H + R @ p["W2"] + p["c2"]
@@ -216,16 +239,21 @@ def block_forward(X, p: dict, heads: int, mask=None, *, replace=None):
 def block_backward(dY, cache, p: dict):
     if not (isinstance(cache, tuple) and len(cache) == 6):
         raise TypeError("cache must be the cache block_forward returned")
+    dY, p = check.array("dY", dY, shape=cache[1][0].shape, dtype=None), _check_block(p)
+    _check_block_shapes(p, dY.shape[-1])
+    return _block_bwd(dY, cache, p)
+
+
+def _block_bwd(dY, cache, p):
     ln1, mha, ln2, N2, Z, R = cache
-    dY, p = check.array("dY", dY, shape=mha[0].shape, dtype=None), _check_block(p)
     g = {"W2": _summed_outer(R, dY), "c2": dY.sum(axis=(0, 1))}
     dZ = (dY @ p["W2"].T) * (Z > 0)
     g["W1"], g["c1"] = _summed_outer(N2, dZ), dZ.sum(axis=(0, 1))
-    dH_ln, g["g2"], g["b2n"] = layer_norm_backward(dZ @ p["W1"].T, ln2)
+    dH_ln, g["g2"], g["b2n"] = _layer_norm_back(dZ @ p["W1"].T, ln2)
     dH = dY + dH_ln
-    dN1, mha_grads = mha_backward(dH, mha, p["Wq"], p["Wk"], p["Wv"], p["Wo"])
+    dN1, mha_grads = _mha_back(dH, mha, p["Wq"], p["Wk"], p["Wv"], p["Wo"])
     g.update(mha_grads)
-    dX_ln, g["g1"], g["b1n"] = layer_norm_backward(dN1, ln1)
+    dX_ln, g["g1"], g["b1n"] = _layer_norm_back(dN1, ln1)
     return dH + dX_ln, g
 
 
@@ -240,6 +268,16 @@ def init_block(d: int, ffn: int, rng: np.random.Generator) -> dict:
 
 
 BLOCK = ("g1", "b1n", "Wq", "Wk", "Wv", "Wo", "g2", "b2n", "W1", "c1", "W2", "c2")
+
+
+def _check_block_shapes(p: dict, d: int, prefix: str = "") -> None:
+    """Refuse block parameters (a dict with every name of BLOCK) that are not finite arrays of the
+    shapes a block of width d needs (the feed-forward width is W1's); messages name p['<prefix>name']."""
+    f = check.array(f"p['{prefix}W1']", p["W1"], ndim=2, dtype=None).shape[-1]
+    shapes = {"g1": (d,), "b1n": (d,), "Wq": (d, d), "Wk": (d, d), "Wv": (d, d), "Wo": (d, d), "g2": (d,),
+              "b2n": (d,), "W1": (d, f), "c1": (f,), "W2": (f, d), "c2": (d,)}
+    for name, shape in shapes.items():
+        check.array(f"p['{prefix}{name}']", p[name], shape=shape, dtype=None)
 
 
 def _check_block(p) -> dict:

@@ -9,7 +9,7 @@ from lib.attention import (
     attention, block_backward, block_forward, causal_mask, init_block, layer_norm_forward, mha_forward,
     sinusoidal, softmax_rows,
 )
-from lib.transformer import Config, embed, init_model, loss_and_gradients, predict, reversal_batch, train
+from lib.transformer import Config, embed, forward, init_model, loss_and_gradients, predict, reversal_batch, train
 
 
 @settings(max_examples=30, deadline=None)
@@ -315,3 +315,38 @@ def test_bad_replacements_are_refused(replace, words):
     cfg, p, tokens = _small_model()
     with pytest.raises((ValueError, TypeError), match=words):
         forward(p, cfg, tokens, replace=replace)
+
+
+def test_train_checks_its_batches_and_stops_when_the_loss_is_not_finite():
+    """train() checks the parameters once and each batch as it comes; a loss that is not finite
+    (here: logits so large that the softmax gives the targets probability 0) stops it by name."""
+    cfg, p, tokens = _small_model()
+    with pytest.raises(TypeError, match="batch must return"):
+        train(p, cfg, lambda r: tokens, np.random.default_rng(0), steps=1)
+    with pytest.raises(ValueError, match="tokens must lie"):
+        train(p, cfg, lambda r: (tokens + 7, tokens), np.random.default_rng(0), steps=1)
+    with pytest.raises(ValueError, match="targets"):
+        train(p, cfg, lambda r: (tokens, tokens[:, :3]), np.random.default_rng(0), steps=1)
+    with pytest.raises(ValueError, match=r"p\['L1.Wq'\]"):
+        train({**p, "L1.Wq": np.full((12, 12), np.nan)}, cfg, lambda r: (tokens, tokens),
+              np.random.default_rng(0), steps=1)
+    huge = {**p, "W_out": p["W_out"] * 1e200}
+    targets = (forward(huge, cfg, tokens)[0].argmax(-1) + 1) % 7  # never the one-hot winner
+    with pytest.raises(ValueError, match="diverged at step 0"):
+        train(huge, cfg, lambda r: (tokens, targets), np.random.default_rng(0), steps=3)
+
+
+def test_a_trained_model_is_the_same_through_train_and_through_loss_and_gradients():
+    """train's unchecked steps are the checked ones: Adam on loss_and_gradients by hand."""
+    from lib.optim import Adam
+
+    cfg, p, tokens = _small_model()
+    batches = [(tokens, np.roll(tokens, 1, axis=1)), (tokens[::-1], tokens)]
+    trained, losses = train(p, cfg, lambda r: batches[r.integers(2)], np.random.default_rng(3), steps=4)
+    rng, names = np.random.default_rng(3), list(p)
+    adam, q = Adam([p[k] for k in names], 3e-3), p
+    for step in range(4):
+        loss, g = loss_and_gradients(q, cfg, *batches[rng.integers(2)])
+        assert loss == losses[step]
+        q = dict(zip(names, adam.step([q[k] for k in names], [g[k] for k in names])))
+    assert all(np.array_equal(q[k], trained[k]) for k in names)
