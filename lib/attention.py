@@ -59,9 +59,10 @@ def softmax_rows(S: np.ndarray, mask: np.ndarray | None = None, *, out=None) -> 
 def softmax_jacobian(a: np.ndarray) -> np.ndarray:
     """d softmax / d scores of weights a (..., T): diag(a) - a aᵀ, (..., T, T). Its size is how
     much a change of the scores can still move the weights: near 0 when a is nearly one-hot."""
-    a = np.asarray(a, dtype=float)
-    if a.ndim < 1 or not np.all(np.isfinite(a)):
-        raise ValueError(f"a must be a finite array of weights with a last axis, got shape {a.shape}")
+    a = check.array("a", a, ndim=range(1, 64), low=0, high=1)
+    if not np.allclose(a.sum(axis=-1), 1):
+        raise ValueError("a must be softmax weights: each row (the last axis) sums to 1")
+    check.fits("a", a.shape, 8 * a.size * a.shape[-1])
     return a[..., :, None] * np.eye(a.shape[-1]) - a[..., :, None] * a[..., None, :]
 
 
@@ -101,8 +102,12 @@ def merge_heads(X):
     return X.transpose(0, 2, 1, 3).reshape(B, T, h * dk)  # (B, h, T, dk) -> (B, T, d)
 
 
-def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None):
-    """Multi-head self-attention of X (B, T, d): project, split into heads, attend, concatenate, project."""
+def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None, *, replace=None):
+    """Multi-head self-attention of X (B, T, d): project, split into heads, attend, concatenate, project.
+
+    replace = {head: array (T, dk) or (B, T, dk), or a number}: that head's output (its weighted
+    mix of values, before W_O) is replaced by the given one, e.g. 0 (zero ablation) or its mean
+    over a batch (mean ablation). The backward pass then treats it as the constant it is."""
     X, heads = check.array("X", X, ndim=3, dtype=None), check.integer("heads", heads)
     d = X.shape[-1]
     if d % heads:
@@ -112,22 +117,57 @@ def mha_forward(X, Wq, Wk, Wv, Wo, heads: int, mask=None):
     T = X.shape[-2]
     if mask is not None and np.shape(mask) != (T, T):
         raise ValueError(f"mask must have shape ({T}, {T}), got {np.shape(mask)}")
+    return _mha(X, Wq, Wk, Wv, Wo, heads, mask, _check_replace(replace, heads, X.shape[:2] + (d // heads,)))
+
+
+def _mha(X, Wq, Wk, Wv, Wo, heads, mask, replace):
+    """mha_forward without the checks (replace: a checked dict)."""
     Q, K, V = (split_heads(X @ W, heads) for W in (Wq, Wk, Wv))  # each (B, h, T, dk), views
     O, A = _attend(Q, K, V, mask)  # every head at once: one batched matmul each way
+    for h, value in replace.items():
+        O[:, h] = value  # (T, dk) or (B, T, dk), broadcast over the batch
     C = merge_heads(O)  # (B, T, d)
-    return C @ Wo, (X, Q, K, V, A, C)
+    return C @ Wo, (X, Q, K, V, A, C, tuple(replace))
+
+
+def _check_replace(replace, heads: int, shape: tuple) -> dict:
+    """replace as {head: float array broadcastable to shape (B, T, dk)}."""
+    if replace is None:
+        return {}
+    if not isinstance(replace, dict):
+        raise TypeError(f"replace must be a dict {{head: output}}, got {type(replace).__name__}")
+    out = {}
+    for h, value in replace.items():
+        h = check.integer("replace's head", h, low=0, high=heads - 1)
+        value = check.array(f"replace[{h}]", value, ndim=range(0, 4))
+        if value.shape not in ((), shape[1:], shape):
+            raise ValueError(f"replace[{h}] must be a number or an array of shape {shape[1:]} or "
+                             f"{shape}, got {value.shape}")
+        out[h] = value
+    return out
+
+
+def _summed_outer(A, B):
+    """sum over b, t of A[b, t]ᵀ B[b, t]: one matrix product (BLAS), where einsum loops in C."""
+    return A.reshape(-1, A.shape[-1]).T @ B.reshape(-1, B.shape[-1])  # (BT, m)ᵀ @ (BT, n) -> (m, n)
 
 
 def mha_backward(dY, cache, Wq, Wk, Wv, Wo):
-    if not (isinstance(cache, tuple) and len(cache) == 6):
+    if not (isinstance(cache, tuple) and len(cache) == 7):
         raise TypeError("cache must be the cache mha_forward returned")
-    X, Q, K, V, A, C = cache
-    dY = check.array("dY", dY, shape=X.shape, dtype=None)
+    dY = check.array("dY", dY, shape=cache[0].shape, dtype=None)
     for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv), ("Wo", Wo)):
-        check.array(name, W, shape=(X.shape[-1],) * 2, dtype=None)
+        check.array(name, W, shape=(cache[0].shape[-1],) * 2, dtype=None)
+    return _mha_back(dY, cache, Wq, Wk, Wv, Wo)
+
+
+def _mha_back(dY, cache, Wq, Wk, Wv, Wo):
+    X, Q, K, V, A, C, replaced = cache
     dk = Q.shape[-1]
-    dWo = np.einsum("btd,bte->de", C, dY)
+    dWo = _summed_outer(C, dY)
     dO = split_heads(dY @ Wo.T, Q.shape[1])  # (B, h, T, dk)
+    if replaced:
+        dO[:, list(replaced)] = 0.0  # a replaced head's output is a constant: nothing flows back into it
     dA = dO @ np.swapaxes(V, -1, -2)
     dV = np.swapaxes(A, -1, -2) @ dO
     dS = A * (dA - (dA * A).sum(axis=-1, keepdims=True)) / np.sqrt(dk)  # softmax backward, then the 1/√dk
@@ -135,7 +175,7 @@ def mha_backward(dY, cache, Wq, Wk, Wv, Wo):
     grads, dX = {}, 0
     for name, W, dH in (("Wq", Wq, dQ), ("Wk", Wk, dK), ("Wv", Wv, dV)):
         dP = merge_heads(dH)  # (B, T, d)
-        grads[name] = np.einsum("btd,bte->de", X, dP)
+        grads[name] = _summed_outer(X, dP)
         dX = dX + dP @ W.T
     grads["Wo"] = dWo
     return dX, grads
@@ -145,6 +185,10 @@ def layer_norm_forward(X, g, b):
     """(X - mean) / sqrt(var + eps) * g + b over the last axis."""
     X = check.array("X", X, ndim=range(1, 64), dtype=None)
     g, b = check.array("g", g, shape=X.shape[-1:], dtype=None), check.array("b", b, shape=X.shape[-1:], dtype=None)
+    return _layer_norm(X, g, b)
+
+
+def _layer_norm(X, g, b):
     mu = X.mean(axis=-1, keepdims=True)
     var = X.var(axis=-1, keepdims=True)
     inv = 1.0 / np.sqrt(var + EPS)
@@ -155,8 +199,11 @@ def layer_norm_forward(X, g, b):
 def layer_norm_backward(dY, cache):
     if not (isinstance(cache, tuple) and len(cache) == 3):
         raise TypeError("cache must be the cache layer_norm_forward returned")
+    return _layer_norm_back(check.array("dY", dY, shape=cache[0].shape, dtype=None), cache)
+
+
+def _layer_norm_back(dY, cache):
     Xhat, inv, g = cache
-    dY = check.array("dY", dY, shape=Xhat.shape, dtype=None)
     dXhat = dY * g
     d = Xhat.shape[-1]
     dX = inv / d * (d * dXhat - dXhat.sum(-1, keepdims=True) - Xhat * (dXhat * Xhat).sum(-1, keepdims=True))
@@ -164,16 +211,25 @@ def layer_norm_backward(dY, cache):
     return dX, (dY * Xhat).sum(axis=axes), dY.sum(axis=axes)
 
 
-def block_forward(X, p: dict, heads: int, mask=None):
-    """One pre-norm transformer block: H = X + MHA(LN1(X)); Y = H + FFN(LN2(H)), FFN = ReLU(.W1 + b1)W2 + b2."""
-    X, p = check.array("X", X, ndim=3, dtype=None), _check_block(p)
-    d, f = X.shape[-1], check.array("p['W1']", p["W1"], ndim=2, dtype=None).shape[-1]
-    for name, shape in (("W1", (d, f)), ("c1", (f,)), ("W2", (f, d)), ("c2", (d,))):
-        check.array(f"p['{name}']", p[name], shape=shape, dtype=None)
-    N1, ln1 = layer_norm_forward(X, p["g1"], p["b1n"])
-    M, mha = mha_forward(N1, p["Wq"], p["Wk"], p["Wv"], p["Wo"], heads, mask)
+def block_forward(X, p: dict, heads: int, mask=None, *, replace=None):
+    """One pre-norm transformer block: H = X + MHA(LN1(X)); Y = H + FFN(LN2(H)), FFN = ReLU(.W1 + b1)W2 + b2.
+    replace: heads' outputs to replace, as in mha_forward."""
+    X, p, heads = check.array("X", X, ndim=3, dtype=None), _check_block(p), check.integer("heads", heads)
+    _check_block_shapes(p, X.shape[-1])
+    if X.shape[-1] % heads:
+        raise ValueError(f"d_model = {X.shape[-1]} is not divisible by heads = {heads}")
+    T = X.shape[-2]
+    if mask is not None and np.shape(mask) != (T, T):
+        raise ValueError(f"mask must have shape ({T}, {T}), got {np.shape(mask)}")
+    return _block_fwd(X, p, heads, mask, _check_replace(replace, heads, X.shape[:2] + (X.shape[-1] // heads,)))
+
+
+def _block_fwd(X, p, heads, mask, replace):
+    """block_forward without the checks (replace: a checked dict)."""
+    N1, ln1 = _layer_norm(X, p["g1"], p["b1n"])
+    M, mha = _mha(N1, p["Wq"], p["Wk"], p["Wv"], p["Wo"], heads, mask, replace)
     H = X + M
-    N2, ln2 = layer_norm_forward(H, p["g2"], p["b2n"])
+    N2, ln2 = _layer_norm(H, p["g2"], p["b2n"])
     Z = N2 @ p["W1"] + p["c1"]  # (B, T, d) @ (d, f) -> (B, T, f)
     R = np.maximum(Z, 0)
     Y = H + R @ p["W2"] + p["c2"]
@@ -183,16 +239,21 @@ def block_forward(X, p: dict, heads: int, mask=None):
 def block_backward(dY, cache, p: dict):
     if not (isinstance(cache, tuple) and len(cache) == 6):
         raise TypeError("cache must be the cache block_forward returned")
+    dY, p = check.array("dY", dY, shape=cache[1][0].shape, dtype=None), _check_block(p)
+    _check_block_shapes(p, dY.shape[-1])
+    return _block_bwd(dY, cache, p)
+
+
+def _block_bwd(dY, cache, p):
     ln1, mha, ln2, N2, Z, R = cache
-    dY, p = check.array("dY", dY, shape=mha[0].shape, dtype=None), _check_block(p)
-    g = {"W2": np.einsum("btf,btd->fd", R, dY), "c2": dY.sum(axis=(0, 1))}
+    g = {"W2": _summed_outer(R, dY), "c2": dY.sum(axis=(0, 1))}
     dZ = (dY @ p["W2"].T) * (Z > 0)
-    g["W1"], g["c1"] = np.einsum("btd,btf->df", N2, dZ), dZ.sum(axis=(0, 1))
-    dH_ln, g["g2"], g["b2n"] = layer_norm_backward(dZ @ p["W1"].T, ln2)
+    g["W1"], g["c1"] = _summed_outer(N2, dZ), dZ.sum(axis=(0, 1))
+    dH_ln, g["g2"], g["b2n"] = _layer_norm_back(dZ @ p["W1"].T, ln2)
     dH = dY + dH_ln
-    dN1, mha_grads = mha_backward(dH, mha, p["Wq"], p["Wk"], p["Wv"], p["Wo"])
+    dN1, mha_grads = _mha_back(dH, mha, p["Wq"], p["Wk"], p["Wv"], p["Wo"])
     g.update(mha_grads)
-    dX_ln, g["g1"], g["b1n"] = layer_norm_backward(dN1, ln1)
+    dX_ln, g["g1"], g["b1n"] = _layer_norm_back(dN1, ln1)
     return dH + dX_ln, g
 
 
@@ -207,6 +268,16 @@ def init_block(d: int, ffn: int, rng: np.random.Generator) -> dict:
 
 
 BLOCK = ("g1", "b1n", "Wq", "Wk", "Wv", "Wo", "g2", "b2n", "W1", "c1", "W2", "c2")
+
+
+def _check_block_shapes(p: dict, d: int, prefix: str = "") -> None:
+    """Refuse block parameters (a dict with every name of BLOCK) that are not finite arrays of the
+    shapes a block of width d needs (the feed-forward width is W1's); messages name p['<prefix>name']."""
+    f = check.array(f"p['{prefix}W1']", p["W1"], ndim=2, dtype=None).shape[-1]
+    shapes = {"g1": (d,), "b1n": (d,), "Wq": (d, d), "Wk": (d, d), "Wv": (d, d), "Wo": (d, d), "g2": (d,),
+              "b2n": (d,), "W1": (d, f), "c1": (f,), "W2": (f, d), "c2": (d,)}
+    for name, shape in shapes.items():
+        check.array(f"p['{prefix}{name}']", p[name], shape=shape, dtype=None)
 
 
 def _check_block(p) -> dict:

@@ -11,8 +11,10 @@ import numpy as np
 
 from lib import check
 from lib.attention import (
-    block_backward, block_forward, causal_mask, init_block, layer_norm_backward, layer_norm_forward, sinusoidal,
+    BLOCK, _block_bwd, _block_fwd, _check_block_shapes, _layer_norm, _layer_norm_back, _summed_outer, causal_mask,
+    init_block, sinusoidal, split_heads,
 )
+from lib.attention import _check_replace as _check_heads_replace
 from lib.optim import Adam
 from lib.softmax import softmax
 
@@ -58,6 +60,15 @@ def _block(p: dict, l: int) -> dict:
 def embed(p: dict, cfg: Config, tokens) -> np.ndarray:
     """Token embeddings plus positional encodings, (B, T, d)."""
     _check_params(p, check.instance("cfg", cfg, Config))
+    return _embed(p, cfg, _check_tokens(tokens, cfg))
+
+
+def _embed(p, cfg, tokens):
+    X = p["E"][tokens]
+    return X + sinusoidal(cfg.max_len, cfg.d)[: tokens.shape[1]] if cfg.positional else X
+
+
+def _check_tokens(tokens, cfg: Config) -> np.ndarray:
     tokens = np.asarray(tokens)
     if tokens.ndim != 2 or not np.issubdtype(tokens.dtype, np.integer):
         raise ValueError(f"tokens must be a (B, T) integer array, got {tokens.dtype} {tokens.shape}")
@@ -65,43 +76,90 @@ def embed(p: dict, cfg: Config, tokens) -> np.ndarray:
         raise ValueError(f"tokens must lie in 0..{cfg.vocab - 1}")
     if tokens.shape[1] > cfg.max_len:
         raise ValueError(f"sequence of length {tokens.shape[1]} is longer than the positional table ({cfg.max_len})")
-    X = p["E"][tokens]
-    return X + sinusoidal(cfg.max_len, cfg.d)[: tokens.shape[1]] if cfg.positional else X
+    return tokens
 
 
-def forward(p: dict, cfg: Config, tokens):
-    """Logits (B, T, vocab), the cache for backward, and each layer's attention weights (B, h, T, T)."""
-    X = embed(p, cfg, tokens)
+def forward(p: dict, cfg: Config, tokens, *, replace=None):
+    """Logits (B, T, vocab), the cache for backward, and each layer's attention weights (B, h, T, T).
+
+    replace = {(layer, head): output}, counted from 0: that head's output before W_O, (T, dk) or
+    (B, T, dk) or a number, replaces the one it computes (0: zero ablation; its mean over a batch,
+    from head_outputs: mean ablation)."""
+    _check_params(p, check.instance("cfg", cfg, Config))
+    tokens = _check_tokens(tokens, cfg)
+    return _forward(p, cfg, tokens, _check_replace(replace, cfg, tokens.shape))
+
+
+def _forward(p, cfg, tokens, replace=None):
+    """forward without the checks; replace: one checked {head: output} per layer, or None."""
+    X = _embed(p, cfg, tokens)
     mask = causal_mask(X.shape[1]) if cfg.causal else None
     caches = []
     for l in range(cfg.layers):
-        X, cache = block_forward(X, _block(p, l), cfg.heads, mask)
+        X, cache = _block_fwd(X, _block(p, l), cfg.heads, mask, replace[l] if replace else {})
         caches.append(cache)
-    N, lnf = layer_norm_forward(X, p["gf"], p["bf"])
+    N, lnf = _layer_norm(X, p["gf"], p["bf"])
     logits = N @ p["W_out"] + p["b_out"]  # (B, T, d) @ (d, V) -> (B, T, V)
-    return logits, (np.asarray(tokens), caches, lnf, N), [c[1][4] for c in caches]
+    return logits, (tokens, caches, lnf, N), [c[1][4] for c in caches]
+
+
+def head_outputs(p: dict, cfg: Config, tokens) -> list[np.ndarray]:
+    """Each head's output before W_O (its weighted mix of values), per layer: (B, heads, T, dk)."""
+    caches = forward(p, cfg, tokens)[1][1]
+    return [split_heads(c[1][5], cfg.heads) for c in caches]  # C (B, T, d) -> (B, h, T, dk)
+
+
+def _check_replace(replace, cfg: Config, shape: tuple) -> list[dict]:
+    """replace as one checked {head: output} per layer, for tokens of shape (B, T)."""
+    if replace is None:
+        return [{} for _ in range(cfg.layers)]
+    if not isinstance(replace, dict):
+        raise TypeError(f"replace must be a dict {{(layer, head): output}}, got {type(replace).__name__}")
+    keys = [_check_head("replace", key, cfg) for key in replace]
+    per_layer = [{h: v for (layer, h), v in zip(keys, replace.values()) if layer == l} for l in range(cfg.layers)]
+    return [_check_heads_replace(here, cfg.heads, (*shape, cfg.d // cfg.heads)) for here in per_layer]
+
+
+def _check_head(name: str, key, cfg: Config):
+    """key as (layer, head), both counted from 0 and within cfg."""
+    if not (isinstance(key, tuple) and len(key) == 2):
+        raise TypeError(f"{name} must name heads as (layer, head) pairs, got {key!r}")
+    layer = check.integer(f"{name}'s layer", key[0], low=0, high=cfg.layers - 1)
+    head = check.integer(f"{name}'s head", key[1], low=0, high=cfg.heads - 1)
+    return layer, head
 
 
 def loss_and_gradients(p: dict, cfg: Config, tokens, targets):
     """Mean cross-entropy over the positions whose target is not -1, and its gradient for every parameter."""
-    logits, (tokens, caches, lnf, N), _ = forward(p, cfg, tokens)
+    _check_params(p, check.instance("cfg", cfg, Config))
+    tokens = _check_tokens(tokens, cfg)
+    return _loss_and_gradients(p, cfg, tokens, _check_targets(targets, tokens, cfg))
+
+
+def _check_targets(targets, tokens, cfg: Config) -> np.ndarray:
     targets = check.labels("targets", targets, ndim=2, low=-1, classes=cfg.vocab)  # -1: ignored
     if targets.shape != tokens.shape:
         raise ValueError(f"targets must have the shape of tokens {tokens.shape}, got {targets.shape}")
     if not np.any(targets >= 0):
         raise ValueError("targets must keep at least one position: every one is -1 (ignored), so the mean loss is 0/0")
+    return targets
+
+
+def _loss_and_gradients(p, cfg, tokens, targets):
+    logits, (tokens, caches, lnf, N), _ = _forward(p, cfg, tokens)
     keep = targets >= 0
     P = softmax(logits, axis=-1)
     picked = np.where(keep, targets, 0)
     n = keep.sum()
-    loss = -np.sum(np.log(np.take_along_axis(P, picked[..., None], -1)[..., 0])[keep]) / n
+    with np.errstate(divide="ignore"):  # a probability of exactly 0 gives an infinite loss: train() refuses it
+        loss = -np.sum(np.log(np.take_along_axis(P, picked[..., None], -1)[..., 0])[keep]) / n
     dlogits = P.copy()
     np.put_along_axis(dlogits, picked[..., None], np.take_along_axis(P, picked[..., None], -1) - 1, -1)
     dlogits *= keep[..., None] / n  # softmax + cross-entropy: (p - onehot) / n, zero where ignored
-    g = {"W_out": np.einsum("btd,btv->dv", N, dlogits), "b_out": dlogits.sum(axis=(0, 1))}
-    dX, g["gf"], g["bf"] = layer_norm_backward(dlogits @ p["W_out"].T, lnf)
+    g = {"W_out": _summed_outer(N, dlogits), "b_out": dlogits.sum(axis=(0, 1))}
+    dX, g["gf"], g["bf"] = _layer_norm_back(dlogits @ p["W_out"].T, lnf)
     for l in range(cfg.layers - 1, -1, -1):
-        dX, gb = block_backward(dX, caches[l], _block(p, l))
+        dX, gb = _block_bwd(dX, caches[l], _block(p, l))
         g.update({f"L{l}.{k}": v for k, v in gb.items()})
     g["E"] = np.zeros_like(p["E"])
     np.add.at(g["E"], tokens, dX)  # each token's embedding collects the gradient of its positions
@@ -114,8 +172,14 @@ def train(p: dict, cfg: Config, batch, rng: np.random.Generator, *, steps: int, 
     _check_params(p, check.instance("cfg", cfg, Config))
     names = list(p)
     adam, losses = Adam([p[k] for k in names], lr), []
-    for _ in range(steps):
-        loss, g = loss_and_gradients(p, cfg, *batch(rng))
+    for step in range(steps):  # p is checked once: the steps use Adam's own updates of it
+        drawn = batch(rng)
+        if not (isinstance(drawn, tuple) and len(drawn) == 2):
+            raise TypeError(f"batch must return (tokens, targets), got {type(drawn).__name__}")
+        tokens = _check_tokens(drawn[0], cfg)
+        loss, g = _loss_and_gradients(p, cfg, tokens, _check_targets(drawn[1], tokens, cfg))
+        if not np.isfinite(loss):
+            raise ValueError(f"training diverged at step {step}: the loss is {loss}; try a smaller lr than {lr:g}")
         losses.append(loss)
         p = dict(zip(names, adam.step([p[k] for k in names], [g[k] for k in names])))
     return p, np.array(losses)
@@ -139,12 +203,13 @@ def without_heads(p: dict, cfg: Config, heads) -> dict:
     """The parameters with the given heads removed, heads = [(layer, head), ...] counted from 0.
 
     A head's output enters the block only through its dk rows of W_o (the heads are concatenated,
-    then projected), so zeroing those rows zeroes its contribution and nothing else."""
+    then projected), so zeroing those rows zeroes its contribution and nothing else: the same as
+    forward(..., replace={(layer, head): 0})."""
+    _check_params(p, check.instance("cfg", cfg, Config))
+    if isinstance(heads, (str, bytes)) or not hasattr(heads, "__iter__"):
+        raise TypeError(f"heads must be a list of (layer, head) pairs, got {heads!r}")
     q, dk = dict(p), cfg.d // cfg.heads
-    for layer, head in heads:
-        if not (0 <= layer < cfg.layers and 0 <= head < cfg.heads):
-            raise ValueError(f"(layer, head) must lie in (0..{cfg.layers - 1}, 0..{cfg.heads - 1}), "
-                             f"got ({layer}, {head})")
+    for layer, head in [_check_head("heads", key, cfg) for key in heads]:
         Wo = q[f"L{layer}.Wo"].copy()
         Wo[head * dk:(head + 1) * dk] = 0.0
         q[f"L{layer}.Wo"] = Wo
@@ -158,20 +223,26 @@ def predict_by_layer(p: dict, cfg: Config, tokens) -> list[np.ndarray]:
     mask = causal_mask(X.shape[1]) if cfg.causal else None
     readouts = []
     for l in range(cfg.layers + 1):
-        N, _ = layer_norm_forward(X, p["gf"], p["bf"])
+        N, _ = _layer_norm(X, p["gf"], p["bf"])
         readouts.append(softmax(N @ p["W_out"] + p["b_out"], axis=-1))
         if l < cfg.layers:
-            X, _ = block_forward(X, _block(p, l), cfg.heads, mask)
+            X, _ = _block_fwd(X, _block(p, l), cfg.heads, mask, {})
     return readouts
 
 
 def _check_params(p, cfg: Config) -> dict:
-    """p, if it is a dict holding every parameter init_model(cfg) makes, each of the right shape."""
+    """p, if it is a dict holding every parameter init_model(cfg) makes, each a finite array of
+    the right shape."""
     if not isinstance(p, dict):
         raise TypeError(f"p must be the dict of parameters init_model makes, got {type(p).__name__}")
     for name, shape in (("E", (cfg.vocab, cfg.d)), ("gf", (cfg.d,)), ("bf", (cfg.d,)), ("W_out", (cfg.d, cfg.vocab)),
                         ("b_out", (cfg.vocab,))):
-        if name not in p or np.shape(p[name]) != shape:
-            raise ValueError(f"p['{name}'] must be an array of shape {shape} for this cfg, got "
-                             f"{np.shape(p[name]) if name in p else 'nothing'}")
+        if name not in p:
+            raise ValueError(f"p must hold p['{name}'], an array of shape {shape} for this cfg")
+        check.array(f"p['{name}']", p[name], shape=shape, dtype=None)
+    for l in range(cfg.layers):
+        missing = [f"L{l}.{k}" for k in BLOCK if f"L{l}.{k}" not in p]
+        if missing:
+            raise ValueError(f"p is missing the parameters {missing} of block {l}")
+        _check_block_shapes(_block(p, l), cfg.d, prefix=f"L{l}.")
     return p

@@ -9,7 +9,7 @@ from lib.attention import (
     attention, block_backward, block_forward, causal_mask, init_block, layer_norm_forward, mha_forward,
     sinusoidal, softmax_rows,
 )
-from lib.transformer import Config, embed, init_model, loss_and_gradients, predict, reversal_batch, train
+from lib.transformer import Config, embed, forward, init_model, loss_and_gradients, predict, reversal_batch, train
 
 
 @settings(max_examples=30, deadline=None)
@@ -199,7 +199,7 @@ def test_a_removed_head_is_missing_from_the_concatenation_and_nothing_else_chang
     N, _ = layer_norm_forward(Y, p["gf"], p["bf"])
     assert np.allclose(forward(q, cfg, tokens)[0], N @ p["W_out"] + p["b_out"])
     assert not np.allclose(forward(p, cfg, tokens)[0], N @ p["W_out"] + p["b_out"])
-    with pytest.raises(ValueError, match="layer, head"):
+    with pytest.raises(ValueError, match="layer"):
         without_heads(p, cfg, [(2, 0)])
 
 
@@ -213,3 +213,140 @@ def test_softmax_jacobian_matches_finite_differences():
     assert np.allclose(J, fd, atol=1e-8)
     one_hot = softmax_jacobian(np.array([0.0, 1.0, 0.0]))
     assert np.array_equal(one_hot, np.zeros((3, 3)))  # a saturated softmax passes no gradient
+
+
+def _small_model(seed=25, causal=True):
+    cfg = Config(vocab=7, d=12, heads=3, ffn=8, layers=2, max_len=6, causal=causal)
+    rng = np.random.default_rng(seed)
+    return cfg, init_model(cfg, rng), rng.integers(0, 7, (4, 6))
+
+
+def test_head_outputs_are_each_heads_attention_by_hand():
+    """head_outputs against plain attention() on the layer-normalised input, per head."""
+    from lib.transformer import head_outputs
+
+    cfg, p, tokens = _small_model()
+    b = {k[3:]: v for k, v in p.items() if k.startswith("L0.")}
+    N1, _ = layer_norm_forward(embed(p, cfg, tokens), b["g1"], b["b1n"])
+    outs = head_outputs(p, cfg, tokens)
+    assert [o.shape for o in outs] == [(4, 3, 6, 4)] * 2
+    for h in range(3):
+        cols = slice(4 * h, 4 * h + 4)
+        O, _ = attention(N1 @ b["Wq"][:, cols], N1 @ b["Wk"][:, cols], N1 @ b["Wv"][:, cols], causal_mask(6))
+        assert np.allclose(outs[0][:, h], O)
+
+
+def test_replacing_heads_by_zero_removes_them_and_by_their_own_output_changes_nothing():
+    from lib.transformer import forward, head_outputs, without_heads
+
+    cfg, p, tokens = _small_model()
+    logits = forward(p, cfg, tokens)[0]
+    zero = forward(p, cfg, tokens, replace={(0, 1): 0.0, (1, 2): 0.0})[0]
+    assert np.allclose(zero, forward(without_heads(p, cfg, [(0, 1), (1, 2)]), cfg, tokens)[0])
+    assert not np.allclose(zero, logits)
+    outs = head_outputs(p, cfg, tokens)
+    itself = {(l, h): outs[l][:, h] for l in range(2) for h in range(3)}  # (B, T, dk) each
+    assert np.allclose(forward(p, cfg, tokens, replace=itself)[0], logits)
+    # mean ablation of a batch of one sequence, repeated: the mean is that sequence's own output
+    same = np.repeat(tokens[:1], 3, axis=0)
+    outs = head_outputs(p, cfg, same)
+    mean = {(0, 0): outs[0][:, 0].mean(axis=0), (1, 1): outs[1][:, 1].mean(axis=0)}  # (T, dk)
+    assert np.allclose(forward(p, cfg, same, replace=mean)[0], forward(p, cfg, same)[0])
+
+
+def test_a_mean_ablated_head_writes_the_same_into_every_sequence():
+    """One layer: with head 0 replaced by its batch mean, the attention sublayer's output differs
+    from the zero-ablated one by the same (T, d) array, mean @ its rows of W_o, in every sequence;
+    and forward's logits are this block's output read out."""
+    from lib.transformer import forward, head_outputs
+
+    cfg = Config(vocab=7, d=12, heads=3, ffn=8, layers=1, max_len=6, causal=True)
+    p = init_model(cfg, np.random.default_rng(26))
+    tokens = np.random.default_rng(27).integers(0, 7, (5, 6))
+    mean = head_outputs(p, cfg, tokens)[0][:, 0].mean(axis=0)  # (6, 4)
+    b = {k[3:]: v for k, v in p.items() if k.startswith("L0.")}
+    X = embed(p, cfg, tokens)
+    Y_mean, _ = block_forward(X, b, 3, causal_mask(6), replace={0: mean})
+    Y_zero, _ = block_forward(X, b, 3, causal_mask(6), replace={0: 0.0})
+    N1, _ = layer_norm_forward(X, b["g1"], b["b1n"])
+    M_zero = X + mha_forward(N1, b["Wq"], b["Wk"], b["Wv"], b["Wo"], 3, causal_mask(6), replace={0: 0.0})[0]
+    M_mean = X + mha_forward(N1, b["Wq"], b["Wk"], b["Wv"], b["Wo"], 3, causal_mask(6), replace={0: mean})[0]
+    assert np.allclose(M_mean - M_zero, (mean @ b["Wo"][:4])[None])
+    assert not np.allclose(Y_mean, Y_zero)
+    logits = forward(p, cfg, tokens, replace={(0, 0): mean})[0]
+    N, _ = layer_norm_forward(Y_mean, p["gf"], p["bf"])
+    assert np.allclose(logits, N @ p["W_out"] + p["b_out"])
+
+
+def test_block_gradients_with_a_replaced_head_match_finite_differences():
+    """A replaced head's output is a constant: the backward pass must not send gradient into
+    its queries, keys and values, and every gradient must still match finite differences."""
+    rng = np.random.default_rng(28)
+    p = init_block(6, 10, rng)
+    p = {k: v + rng.normal(0, 0.3, v.shape) for k, v in p.items()}
+    X, R = rng.normal(size=(2, 4, 6)), rng.normal(size=(2, 4, 6))
+    replace = {1: rng.normal(size=(4, 3))}  # head 2 of 2: a fixed (T, dk) stand-in
+    f = lambda p, X: np.sum(R * block_forward(X, p, 2, causal_mask(4), replace=replace)[0])
+    dX, grads = block_backward(R, block_forward(X, p, 2, causal_mask(4), replace=replace)[1], p)
+    for name in ("Wq", "Wk", "Wv"):
+        assert np.all(grads[name][:, 3:] == 0)  # head 2's columns get nothing
+    h = 1e-6
+    for name in list(p) + ["X"]:
+        base = X if name == "X" else p[name]
+        fd = np.zeros_like(base)
+        for idx in np.ndindex(base.shape):
+            up, down = base.copy(), base.copy()
+            up[idx] += h
+            down[idx] -= h
+            if name == "X":
+                fd[idx] = (f(p, up) - f(p, down)) / (2 * h)
+            else:
+                fd[idx] = (f({**p, name: up}, X) - f({**p, name: down}, X)) / (2 * h)
+        assert relative_error(dX if name == "X" else grads[name], fd) < 1e-5, name
+
+
+@pytest.mark.parametrize("replace, words", [
+    ({(2, 0): 0.0}, "replace's layer"), ({(0, 3): 0.0}, "replace's head"), ([(0, 0)], "replace must be a dict"),
+    ({(0, 0): np.zeros(3)}, r"replace\[0\] must be"), ({(0, 0): np.nan}, "finite"),
+])
+def test_bad_replacements_are_refused(replace, words):
+    from lib.transformer import forward
+
+    cfg, p, tokens = _small_model()
+    with pytest.raises((ValueError, TypeError), match=words):
+        forward(p, cfg, tokens, replace=replace)
+
+
+def test_train_checks_its_batches_and_stops_when_the_loss_is_not_finite():
+    """train() checks the parameters once and each batch as it comes; a loss that is not finite
+    (here: logits so large that the softmax gives the targets probability 0) stops it by name."""
+    cfg, p, tokens = _small_model()
+    with pytest.raises(TypeError, match="batch must return"):
+        train(p, cfg, lambda r: tokens, np.random.default_rng(0), steps=1)
+    with pytest.raises(ValueError, match="tokens must lie"):
+        train(p, cfg, lambda r: (tokens + 7, tokens), np.random.default_rng(0), steps=1)
+    with pytest.raises(ValueError, match="targets"):
+        train(p, cfg, lambda r: (tokens, tokens[:, :3]), np.random.default_rng(0), steps=1)
+    with pytest.raises(ValueError, match=r"p\['L1.Wq'\]"):
+        train({**p, "L1.Wq": np.full((12, 12), np.nan)}, cfg, lambda r: (tokens, tokens),
+              np.random.default_rng(0), steps=1)
+    huge = {**p, "W_out": p["W_out"] * 1e200}
+    targets = (forward(huge, cfg, tokens)[0].argmax(-1) + 1) % 7  # never the one-hot winner
+    with pytest.raises(ValueError, match="diverged at step 0"):
+        train(huge, cfg, lambda r: (tokens, targets), np.random.default_rng(0), steps=3)
+
+
+def test_a_trained_model_is_the_same_through_train_and_through_loss_and_gradients():
+    """train's unchecked steps are the checked ones: Adam on loss_and_gradients by hand."""
+    from lib.optim import Adam
+
+    cfg, p, tokens = _small_model()
+    batches = [(tokens, np.roll(tokens, 1, axis=1)), (tokens[::-1], tokens)]
+    trained, losses = train(p, cfg, lambda r: batches[r.integers(2)], np.random.default_rng(3), steps=4)
+    rng, names = np.random.default_rng(3), list(p)
+    adam, q = Adam([p[k] for k in names], 3e-3), p
+    for step in range(4):
+        loss, g = loss_and_gradients(q, cfg, *batches[rng.integers(2)])
+        assert loss == losses[step]
+        q = dict(zip(names, adam.step([q[k] for k in names], [g[k] for k in names])))
+    assert all(np.array_equal(q[k], trained[k]) for k in names)
