@@ -7,7 +7,12 @@ picture of the contribution is the activation colour-inverted. A constant part o
 well be k's bias, so the strength of j for k is measured by the spread (standard deviation) of
 the contribution over the inputs; the mean |contribution|, which counts that constant part too,
 is kept for comparison. The causal test is an ablation: hold a unit at its mean and measure the
-output (`without_unit`).
+output (`without_unit` for one unit, `ablate_each` for every unit of a layer in turn).
+
+For the last hidden layer, the sd of the contribution is exactly the root-mean-square change
+that mean-ablating the unit makes to the output's weighted input over the same inputs (both are
+the RMS of W[j] · (a_j - mean a_j)); accuracy and cross-entropy depend on how that change falls
+near the decision boundary, so the sd need not rank units as the ablation does.
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ def contributions(net: mlp.MLP, X: np.ndarray, layer: int, unit: int) -> np.ndar
 
     layer 0 is the input, layer len(net.W) - 1 the last hidden layer.
     """
-    layer = check.integer("layer", layer, 0, len(check.instance("net", net, mlp.MLP).W) - 1)
+    layer = check.integer("layer", layer, 0, len(_single(net).W) - 1)
     unit = check.integer("unit", unit, 0, net.W[layer].shape[1] - 1)
     A = mlp.forward(net, X)[layer]  # (n, units of layer)
     return A * net.W[layer][:, unit]
@@ -43,7 +48,7 @@ def trace_back(net: mlp.MLP, X: np.ndarray, output_unit: int = 0, *, measure: st
     """From the output unit back to the input: at each layer the unit whose contribution to the
     unit chosen after it is strongest (`strength`, by `measure`). Returns [(layer, chosen unit,
     strength of every unit of that layer)], last hidden layer first, the input layer last."""
-    check.integer("output_unit", output_unit, 0, check.instance("net", net, mlp.MLP).W[-1].shape[1] - 1)
+    check.integer("output_unit", output_unit, 0, _single(net).W[-1].shape[1] - 1)
     measure = check.choice("measure", measure, MEASURES)
     steps, unit = [], output_unit
     for layer in range(len(net.W) - 1, -1, -1):
@@ -60,7 +65,7 @@ def without_unit(net: mlp.MLP, layer: int, unit: int, value: float) -> mlp.MLP:
     A constant activation sends value · W[layer][unit] to the next layer whatever the input, so
     the same network is: that row of weights set to zero and value times it added to the bias.
     """
-    net = check.instance("net", net, mlp.MLP)
+    net = _single(net)
     layer = check.integer("layer", layer, 1, len(net.W) - 1)
     unit = check.integer("unit", unit, 0, net.W[layer].shape[0] - 1)
     value = check.number("value", value)
@@ -69,3 +74,30 @@ def without_unit(net: mlp.MLP, layer: int, unit: int, value: float) -> mlp.MLP:
     W[layer] = W[layer].copy()
     W[layer][unit] = 0.0
     return replace(net, W=tuple(W), b=tuple(b))
+
+
+def ablate_each(net: mlp.MLP, X: np.ndarray, layer: int, values) -> np.ndarray:
+    """The output at every row of X with each unit j of hidden layer `layer` (1 = the first)
+    held at values[j] in turn: (units, n) for a sigmoid output, (units, n, k) otherwise.
+
+    Row j is mlp.predict(without_unit(net, layer, j, values[j]), X); the layers below `layer`
+    are computed once for all units.
+    """
+    net = _single(net)
+    layer = check.integer("layer", layer, 1, len(net.W) - 1)
+    A = mlp.forward(net, X)[layer]  # (n, units): the layer as the next one sees it
+    values = check.array("values", values, shape=(A.shape[1],), axes="(units,) one value per unit")
+    tail = replace(net, W=net.W[layer:], b=net.b[layer:])  # its input is this layer
+    out = []
+    for j, v in enumerate(values):
+        held = A.copy()
+        held[:, j] = v
+        out.append(mlp.predict(tail, held))
+    return np.array(out)
+
+
+def _single(net) -> mlp.MLP:
+    """net, if it is one network (a stack's weights have a leading axis these functions would misread)."""
+    if check.instance("net", net, mlp.MLP).stacked:
+        raise ValueError("net must be a single network, got a stack (take one with mlp.pick)")
+    return net

@@ -682,8 +682,18 @@ def _table() -> list[Entry]:
         # style -----------------------------------------------------------------------------
         E("style.use_style"),
         # trace -----------------------------------------------------------------------------
-        E("trace.contributions", net=(deep, "obj"), X=(X52, "array"), layer=(1, "index"), unit=(0, "index")),
-        E("trace.trace_back", net=(deep, "obj"), X=(X52, "array"), output_unit=(0, "index")),
+        E("trace.contributions", net=(deep, "obj"), X=(X52, "array"), layer=(1, "index"), unit=(0, "index"),
+          _bad=[("net: a stack", {"net": stack}, ["net"])]),
+        E("trace.trace_back", net=(deep, "obj"), X=(X52, "array"), output_unit=(0, "index"),
+          measure=("sd", "choice"), _bad=[("net: a stack", {"net": stack}, ["net"])]),
+        E("trace.strength", C=(X52, "array"), measure=("sd", "choice"),
+          _edges=[("a constant column", {"C": np.column_stack([np.full(5, 3.0), X52[:, 0]])},
+                   lambda r: r[0] == 0 and np.isclose(r[1], X52[:, 0].std()))]),
+        E("trace.without_unit", net=(deep, "obj"), layer=(1, "index"), unit=(0, "index"), value=(0.5, "real"),
+          _bad=[("net: a stack", {"net": stack}, ["net"])]),
+        E("trace.ablate_each", net=(deep, "obj"), X=(X52, "array"), layer=(1, "index"),
+          values=(np.zeros(3), "array+short"), _bad=[("net: a stack", {"net": stack}, ["net"])],
+          _edges=[("one row", {"X": X52[:1]}, lambda r: r.shape == (3, 1))]),
         # transformer -----------------------------------------------------------------------
         E("transformer.Config", vocab=(5, "size"), d=(8, "size"), heads=(2, "size"), ffn=(8, "size"),
           layers=(1, "size"), max_len=(6, "size"), causal=(False, "flag"), positional=(True, "flag")),

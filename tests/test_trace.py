@@ -9,7 +9,7 @@ from sklearn.decomposition import PCA
 from lib import mlp
 from lib.data import distance_to_polygon, inside, star, star_polygon
 from lib.pca import pca
-from lib.trace import contributions, strength, trace_back, without_unit
+from lib.trace import ablate_each, contributions, strength, trace_back, without_unit
 
 
 @pytest.mark.parametrize("measure", ["sd", "mean_abs"])
@@ -59,6 +59,64 @@ def test_without_unit_is_the_network_with_that_unit_held_constant():
     for bad in ((0, 0), (3, 0), (1, 6)):
         with pytest.raises(ValueError, match="layer|unit"):
             without_unit(net, *bad, 0.0)
+
+
+def _held_by_hand(net, X, layer, unit, value):
+    """The forward pass written out, with one activation overwritten: the output probabilities."""
+    A = X
+    for l, (W, b) in enumerate(zip(net.W, net.b)):
+        Z = A @ W + b
+        if l < len(net.W) - 1:
+            A = np.tanh(Z)
+        elif net.output == "sigmoid":
+            A = 1 / (1 + np.exp(-Z[:, 0]))
+        else:
+            A = np.exp(Z - Z.max(axis=1, keepdims=True))
+            A = A / A.sum(axis=1, keepdims=True)
+        if l + 1 == layer:
+            A = A.copy()
+            A[:, unit] = value
+    return A
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_ablate_each_holds_every_unit_in_turn(output):
+    rng = np.random.default_rng(6)
+    net = mlp.init_mlp((2, 6, 5, 4, 1 if output == "sigmoid" else 3), rng, hidden="tanh",
+                       output=output, scale=2.0)
+    X = rng.uniform(-1, 1, (60, 2))
+    for layer in (1, 2, 3):
+        values = rng.normal(size=net.sizes[layer])
+        got = ablate_each(net, X, layer, values)
+        assert got.shape[0] == net.sizes[layer] and got.shape[1] == len(X)
+        for j, v in enumerate(values):
+            assert np.allclose(got[j], _held_by_hand(net, X, layer, j, v), rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="values"):
+        ablate_each(net, X, 1, np.zeros(5))  # layer 1 has 6 units
+    with pytest.raises(ValueError, match="layer"):
+        ablate_each(net, X, 4, np.zeros(3))
+
+
+def test_mean_ablation_of_the_last_layer_moves_the_logit_by_the_spread_of_the_contribution():
+    # the identity the chapter states: sd over X of a_j w_j = RMS over X of the change in the
+    # output's weighted input when unit j is held at its mean over X
+    rng = np.random.default_rng(8)
+    net = mlp.init_mlp((2, 7, 5, 1), rng, hidden="tanh", scale=2.0)
+    X = rng.uniform(-1, 1, (500, 2))
+    A = mlp.forward(net, X)
+    logit = lambda n: mlp.forward(n, X)[-2] @ n.W[-1][:, 0] + n.b[-1][0]
+    rms = [np.sqrt(np.mean((logit(without_unit(net, 2, j, m)) - logit(net)) ** 2))
+           for j, m in enumerate(A[2].mean(axis=0))]
+    assert np.allclose(strength(contributions(net, X, 2, 0), "sd"), rms, rtol=1e-10)
+
+
+def test_a_stack_is_refused_not_misread():
+    net = mlp.init_mlp((2, 4, 3, 1), np.random.default_rng(0), hidden="tanh", stack=2)
+    X = np.zeros((5, 2))
+    for call in (lambda: contributions(net, X, 1, 0), lambda: trace_back(net, X),
+                 lambda: without_unit(net, 1, 0, 0.0), lambda: ablate_each(net, X, 1, np.zeros(4))):
+        with pytest.raises(ValueError, match="net .*stack"):
+            call()
 
 
 def test_contributions_sum_to_the_weighted_input():

@@ -1,6 +1,8 @@
 // Watching a network learn: move through training; the fit over the plane and every neuron of
 // a layer are computed again, live, from the weights as they were then (lib/mlp.py's forward).
-import { ink, live, paint, rdbu, setup, show, value, viridis } from "./common.js";
+import { ink, live, paint, setup, show, value, viridis } from "./common.js";
+
+const activation = (v) => viridis((v + 1) / 2);  // -1 purple to +1 yellow, as the book's figures
 
 /** Every layer's activations over points P (n x 2): tanh hidden layers, a sigmoid output;
  *  W[l] is (d_in x d_out), b[l] (d_out). Returns a list of n x d arrays, as lib.mlp.forward. */
@@ -43,10 +45,18 @@ if (ex) {
     ctx.fillText("the fit: P(inside)", side / 2, side + 16);
     const units = acts[layer][0].length, cols = 4, rows = Math.ceil(units / cols);
     const x0 = side + 24, cell = Math.min((w - x0) / cols, side / rows) - 4;  // its label below
+    ctx.textAlign = "left"; ctx.textBaseline = "top";
+    ctx.font = `${Math.max(8, Math.round(cell / 4))}px system-ui, sans-serif`;
+    ctx.lineWidth = 2; ctx.strokeStyle = "black";
     for (let u = 0; u < units; u++) {
       const map = acts[layer].map((row) => row[u]);
-      paint(ctx, map, n, n, rdbu, x0 + (u % cols) * (cell + 4), Math.floor(u / cols) * (cell + 4), cell, cell);
+      const x = x0 + (u % cols) * (cell + 4), y = Math.floor(u / cols) * (cell + 4);
+      paint(ctx, map, n, n, activation, x, y, cell, cell);
+      ctx.strokeText(String(u + 1), x + 3, y + 2);  // numbered as in the book's figure
+      ctx.fillStyle = "white"; ctx.fillText(String(u + 1), x + 3, y + 2);
     }
+    ctx.fillStyle = colour; ctx.font = "12px system-ui, sans-serif"; ctx.textAlign = "center";
+    ctx.textBaseline = "alphabetic";
     ctx.fillText(`layer ${layer}: every neuron`, x0 + (cols * (cell + 4)) / 2, rows * (cell + 4) + 12);
     const at = Math.max(0, epoch - 1);
     ex.root.querySelector(".explorable-readout").textContent = epoch === 0
