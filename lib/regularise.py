@@ -184,7 +184,7 @@ def stopping_checkpoint(val, patience: int | None = None) -> np.ndarray:
     Training stops once `patience` checkpoints in a row have not beaten the best so far, and the
     best so far (the first, if tied) is kept; patience None runs to the end and keeps the best.
     """
-    val = check.array("val", val, ndim=2, axes="(checkpoints, networks) accuracies")
+    val = check.array("val", val, ndim=2, low=0, high=1, axes="(checkpoints, networks) accuracies")
     patience = None if patience is None else check.integer("patience", patience)
     kept = np.zeros(val.shape[1], dtype=int)
     for s in range(val.shape[1]):
