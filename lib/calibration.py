@@ -51,8 +51,8 @@ def confidence_bins(P, y, bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.nd
     P, y = _inputs(P, y)
     bins = check.integer("bins", bins, high=10_000)
     confidence, right = P.max(axis=1), P.argmax(axis=1) == y
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, bins - 1)  # edges[k] < c <= edges[k+1]
+    edges = np.linspace(0, 1, bins + 1)  # bin k: edges[k] < confidence <= edges[k + 1]
+    which = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, bins - 1)
     count = np.bincount(which, minlength=bins)
     with np.errstate(invalid="ignore"):
         mean_conf = np.bincount(which, confidence, bins) / count

@@ -395,7 +395,8 @@ def _table() -> list[Entry]:
           _edges=[("one sample", {"P": P423[:1]}, _close(P43[:2])),
                   ("two equal samples", {"P": np.stack([P43, P43])}, _close(P43))]),
         E("dropout.geometric_mean_se", P=(P423, "array-extra-missing+neg"), axis=(0, "axis"),
-          _bad=[("P: one sample", {"P": P423[:1]}, ["P"]), ("P: a zero", {"P": np.stack([P43, np.eye(3)[[0, 1, 2, 0]]])}, ["P"]),
+          _bad=[("P: one sample", {"P": P423[:1]}, ["P"]),
+                ("P: a zero", {"P": np.stack([P43, np.eye(3)[[0, 1, 2, 0]]])}, ["P"]),
                 ("axis: the class axis", {"axis": 2}, ["axis"])],
           _edges=[("two equal samples: no error", {"P": np.stack([P43, P43])}, _close(np.zeros((4, 3))))]),
         # explorable ------------------------------------------------------------------------
