@@ -1,8 +1,10 @@
 """Inverted dropout: during training each unit is zeroed independently with probability p and
 the survivors are scaled by 1 / (1 - p), so every unit keeps its expected value; at test time
-nothing is dropped. And the ensemble view: the predictions of many randomly thinned networks,
-averaged arithmetically (Monte Carlo dropout) or geometrically (the normalised geometric mean,
-which the full network equals exactly when only a softmax layer's inputs are dropped)."""
+nothing is dropped. Here p is the probability of *dropping* a unit (Srivastava et al. 2014 write
+p for the probability of keeping it). And the ensemble view: the predictions of many randomly
+thinned networks, averaged arithmetically (Monte Carlo dropout) or geometrically (the normalised
+geometric mean, which the full network equals exactly, each mask weighted by its probability,
+when only a softmax layer's inputs are dropped)."""
 from __future__ import annotations
 
 import numpy as np
@@ -33,7 +35,8 @@ def dropout(a: np.ndarray, p: float, rng: np.random.Generator, *, training: bool
 def dropconnect_mask(W: np.ndarray, p: float, rng: np.random.Generator) -> np.ndarray:
     """DropConnect (Wan et al., 2013): a mask over the weights, not the units. Each weight is
     zeroed independently with probability p and the rest scaled by 1 / (1 - p), so W * mask
-    keeps W's expected value; a unit loses some of its connections but is never silenced whole."""
+    keeps W's expected value. A unit (a row of W) is silenced whole only when all of its k
+    outgoing weights are cut at once, with probability p**k (1/16 for p = 0.5, k = 4)."""
     W = check.array("W", W, dtype=None, empty=True)
     return mask(np.shape(W), p, rng)
 
@@ -60,14 +63,20 @@ def thinned_predictions(net: mlp.MLP, X: np.ndarray, p: float, rng: np.random.Ge
     return np.array(out)
 
 
+def _samples(P, axis) -> tuple[np.ndarray, int]:
+    P = check.array("P", P, low=0, axes="(samples, ..., classes) probabilities")
+    if P.ndim < 2:
+        raise ValueError(f"P must have a sample axis besides its last (class) axis, got shape {P.shape}")
+    axis = check.integer("axis", axis, low=-P.ndim, high=P.ndim - 1) % P.ndim
+    if axis == P.ndim - 1:
+        raise ValueError(f"axis must be a sample axis, not the last (class) axis of P {P.shape}")
+    return P, axis
+
+
 def geometric_mean(P: np.ndarray, axis: int = 0) -> np.ndarray:
     """The normalised geometric mean of probability distributions P (last axis: classes) over
     `axis`: exp(mean log P), rescaled so each distribution sums to 1."""
-    P = np.asarray(P, dtype=float)
-    if P.ndim < 2 or axis % P.ndim == P.ndim - 1:
-        raise ValueError(f"P must have a sample axis besides its last (class) axis, got shape {P.shape}")
-    if np.any(P < 0):
-        raise ValueError("P must hold probabilities, got negative values")
+    P, axis = _samples(P, axis)
     with np.errstate(divide="ignore"):
         L = np.log(P).mean(axis=axis)
     if not np.all(np.isfinite(L.max(axis=-1))):
@@ -81,3 +90,21 @@ def mc_predict(net: mlp.MLP, X: np.ndarray, p: float, rng: np.random.Generator,
                samples: int = 100, *, p_input: float = 0.0) -> np.ndarray:
     """Monte Carlo dropout: the mean of the predictions of `samples` random masks, (n, classes)."""
     return thinned_predictions(net, X, p, rng, samples, p_input=p_input).mean(axis=0)
+
+
+def geometric_mean_se(P: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Standard error of `geometric_mean(P, axis)` as an estimate from M random samples along
+    `axis` (the result's shape): by the delta method, with the mean log-probabilities' covariance
+    Cov(log P) / M pushed through the softmax's Jacobian diag(g) - g gᵀ. P must be positive."""
+    P, axis = _samples(P, axis)
+    M = P.shape[axis]
+    if M < 2 or not np.all(P > 0):
+        raise ValueError(f"P needs at least 2 samples along axis {axis} and no zero probability, "
+                         f"got {M} samples, smallest value {P.min():g}")
+    L = np.moveaxis(np.log(P), axis, 0)  # (M, ..., K)
+    L = L - L.mean(axis=0)
+    cov = np.einsum("m...j,m...k->...jk", L, L) / (M - 1) / M  # (..., K, K): of the mean
+    g = geometric_mean(P, axis)
+    J = g[..., :, None] * (np.eye(g.shape[-1]) - g[..., None, :])  # (..., K, K): dg_i / dL_j
+    var = np.einsum("...ij,...jk,...ik->...i", J, cov, J)
+    return np.sqrt(np.maximum(var, 0))

@@ -3,12 +3,14 @@
 A stack of S networks (see `lib/mlp.py`) trains in one loop, each network on its own training
 set (of its own size), with its own dropout rates and its own L2 penalty, so that a sweep over
 sizes x seeds x settings costs one vectorised training instead of hundreds. Every `every` steps
-the accuracies are recorded: on each network's own training set, on a shared test set if one is
-given, and on each network's validation set if it has one (for early stopping).
+the accuracies are recorded: on each network's own training set, on a test set if one is given
+(shared, or one per network), and on each network's validation set if it has one (for early
+stopping).
 
-The L2 penalty (lambda/2)·||W||² is added to the loss, so lambda·W joins the gradient *before*
-Adam rescales it: this is not the decoupled weight decay of AdamW (Loshchilov and Hutter 2019),
-which shrinks the weights directly, outside the adaptive step.
+The L2 penalty (lambda/2)·||W||² on the weights (not the biases) is added to the loss, so
+lambda·W joins the gradient *before* Adam rescales it: this is not the decoupled weight decay
+of AdamW (Loshchilov and Hutter 2019), which shrinks the weights directly, outside the adaptive
+step. Its strength is the argument `l2`; `weight_decay` is an older name for the same argument.
 """
 from __future__ import annotations
 
@@ -82,13 +84,15 @@ def _accuracy(net: mlp.MLP, X, y, counts=None) -> np.ndarray:
 
 def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: int,
                 X_test=None, y_test=None, batch_size: int = 32, lr: float = 1e-3, p_drop=0.0, p_input=0.0,
-                weight_decay=0.0, val=None, every: int = 50, callback=None,
-                dtype=np.float32) -> tuple[mlp.MLP, Record]:
+                l2=0.0, val=None, every: int = 50, callback=None,
+                dtype=np.float32, weight_decay=None) -> tuple[mlp.MLP, Record]:
     """Adam on minibatches drawn with replacement from each network's own set (X, y, counts as
     from `stack_sets`), with inverted dropout p_drop on the hidden units and p_input on the
-    inputs, and an L2 penalty on the weights (weight_decay · W added to the gradient, which Adam
-    then rescales: not AdamW) — each a scalar or one value per network. `val`, if given, is
-    (X, y, counts) of each network's validation set; X_test, y_test, if given, a shared test set.
+    inputs, and an L2 penalty of strength l2 on the weights, biases exempt (l2 · W added to the
+    gradient, which Adam then rescales: not AdamW) — each a scalar or one value per network.
+    `weight_decay` is the old name of `l2` (give one of them). `val`, if given, is (X, y,
+    counts) of each network's validation set; X_test, y_test, if given, a test set: shared,
+    (n, d) and (n,), or one per network, (S, n, d) and (S, n).
     Arithmetic in `dtype`: single precision by default, twice as fast, and plenty for SGD.
     At every checkpoint, callback(step, net) is called if given (to keep snapshots).
     """
@@ -97,8 +101,18 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
     S, rng = net.W[0].shape[0], check.generator("rng", rng)
     X, y = check.array("X", X, ndim=3, dtype=dtype), check.labels("y", y, ndim=2, classes=net.sizes[-1])
     counts = check.array("counts", counts, ndim=1, dtype=None)
-    X_test = check.array("X_test", X_test, shape=(None, X.shape[-1]), dtype=dtype)
-    y_test = check.labels("y_test", y_test, n=len(X_test), classes=net.sizes[-1], per="X_test")
+    if (X_test is None) != (y_test is None):
+        raise ValueError("give both X_test and y_test, or neither")
+    if X_test is not None:
+        X_test = check.array("X_test", X_test, ndim=(2, 3), dtype=dtype)
+        own = X_test.ndim == 3  # one test set per network
+        if X_test.shape[-1] != X.shape[-1] or (own and X_test.shape[0] != S):
+            want = f"(S = {S}, n, {X.shape[-1]})" if own else f"(n, {X.shape[-1]})"
+            raise ValueError(f"X_test must be {want}, got shape {X_test.shape}")
+        y_test = check.labels("y_test", y_test, ndim=X_test.ndim - 1, classes=net.sizes[-1])
+        if y_test.shape != X_test.shape[:-1]:
+            raise ValueError(f"y_test must be {X_test.shape[:-1]}, one label per row of X_test, "
+                             f"got shape {y_test.shape}")
     callback = None if callback is None else check.function("callback", callback)
     check.choice("dtype", dtype, (np.float32, np.float64, float))
     if val is not None and not (isinstance(val, (tuple, list)) and len(val) == 3):
@@ -113,12 +127,15 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
     check.fits("batch_size", batch_size, 32 * S * batch_size * max(net.sizes))
     p_drop = _per_network(p_drop, S, "p_drop", 1)
     p_input = _per_network(p_input, S, "p_input", 1)
-    decay = _per_network(weight_decay, S, "weight_decay", np.inf)[:, None, None].astype(dtype)
+    if weight_decay is not None:  # the old name of l2
+        if not (np.isscalar(l2) and l2 == 0):
+            raise ValueError("give l2 or its old name weight_decay, not both")
+        l2, name = weight_decay, "weight_decay"
+    else:
+        name = "l2"
+    decay = _per_network(l2, S, name, np.inf)[:, None, None].astype(dtype)
     L = len(net.W)
     params = [p.astype(dtype) for p in net.W + net.b]
-    if (X_test is None) != (y_test is None):
-        raise ValueError("give both X_test and y_test, or neither")
-    X_test = None if X_test is None else np.asarray(X_test, dtype=dtype)
     val = None if val is None else (np.asarray(val[0], dtype=dtype), *val[1:])
     adam = Adam(params, lr)
     rows = np.arange(S)[:, None]
@@ -167,7 +184,7 @@ def stopping_checkpoint(val, patience: int | None = None) -> np.ndarray:
     Training stops once `patience` checkpoints in a row have not beaten the best so far, and the
     best so far (the first, if tied) is kept; patience None runs to the end and keeps the best.
     """
-    val = check.array("val", val, ndim=2, axes="(checkpoints, networks) accuracies")
+    val = check.array("val", val, ndim=2, low=0, high=1, axes="(checkpoints, networks) accuracies")
     patience = None if patience is None else check.integer("patience", patience)
     kept = np.zeros(val.shape[1], dtype=int)
     for s in range(val.shape[1]):

@@ -116,6 +116,51 @@ def compare(a, b, level: float = 0.95) -> Comparison:
     return Comparison(gap, sd, n, float(low), float(high), verdict, level)
 
 
+def paired_p(a, b) -> float:
+    """Two-sided p-value of the paired t test of A against B (the test behind `compare`'s
+    interval: the 95 % interval excludes 0 exactly when p < 0.05). 1.0 if every difference is 0."""
+    a, b = _values(a, "a"), _values(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must hold the same number of paired runs, got {len(a)} and {len(b)}")
+    d = a - b
+    sd = d.std(ddof=1)
+    if sd == 0:
+        return 1.0 if d.mean() == 0 else 0.0
+    t = d.mean() / (sd / np.sqrt(len(d)))
+    return float(2 * stats.t.sf(abs(t), len(d) - 1))
+
+
+def sign_flip_p(a, b) -> float:
+    """Two-sided p-value of the exact sign-flip (paired permutation) test of A against B: the
+    share of all 2^n ways of flipping the signs of the paired differences whose mean is at least
+    as far from 0 as the one observed. It assumes only that, if A and B do not differ, each
+    difference is as likely to be positive as negative; its smallest possible value is 2 / 2^n."""
+    a, b = _values(a, "a"), _values(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must hold the same number of paired runs, got {len(a)} and {len(b)}")
+    d = a - b
+    if len(d) > 20:
+        raise ValueError(f"a and b: the exact test enumerates 2^n sign patterns, n = {len(d)} > 20 is too many")
+    signs = 1 - 2 * ((np.arange(2 ** len(d))[:, None] >> np.arange(len(d))) & 1)  # (2^n, n) of ±1
+    means = np.abs(signs @ d) / len(d)
+    return float(np.mean(means >= abs(d.mean()) * (1 - 1e-12)))
+
+
+def holm(p, alpha: float = 0.05) -> np.ndarray:
+    """Holm's (1979) step-down correction for m tests: which of the p-values (m,) are called at
+    family-wise error rate alpha. The smallest p is compared with alpha / m, the next with
+    alpha / (m - 1), and so on, stopping at the first that fails. Valid under any dependence
+    between the tests, and never calls fewer than Bonferroni (every p below alpha / m)."""
+    p = check.array("p", p, ndim=1, low=0, high=1)
+    alpha = check.number("alpha", alpha, 0, 1, low_open=True, high_open=True)
+    m, called = len(p), np.zeros(len(p), dtype=bool)
+    for rank, i in enumerate(np.argsort(p, kind="stable")):
+        if p[i] > alpha / (m - rank):
+            break
+        called[i] = True
+    return called
+
+
 def table(results: dict, spec: str = ".1%") -> str:
     """One line per setting: name, mean ± sd, and the number of runs."""
     if not check.instance("results", results, dict):

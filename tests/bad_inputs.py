@@ -241,6 +241,10 @@ def _table() -> list[Entry]:
     net3 = mlp.init_mlp((2, 3, 3), rng, output="softmax")
     stack = mlp.init_mlp((2, 3, 3), rng, output="softmax", stack=2)
     deep = mlp.init_mlp((2, 3, 3, 1), rng)
+    # probabilities: four examples of three classes, and (samples, examples, classes) of them
+    P43 = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.25, 0.25, 0.5], [0.9, 0.05, 0.05]])
+    y4 = np.array([0, 2, 2, 1])
+    P423 = np.stack([P43[:2], P43[2:]])  # (2 samples, 2 examples, 3 classes)
     auto = autoencoder.autoencoder(4, rng, hidden=3, code=2)
     X54 = rng.uniform(0, 1, (5, 4))
     small_cnn = cnn.init_cnn(rng, filters=2, kernel=3, image=6, classes=3)
@@ -335,6 +339,20 @@ def _table() -> list[Entry]:
           lr=(1e-3, "pos"), batch_size=(2, "int")),
         E("autoencoder.encode", net=(auto, "obj"), X=(X54, "array")),
         E("autoencoder.reconstruct", net=(auto, "obj"), X=(X54, "array")),
+        # calibration -----------------------------------------------------------------------
+        E("calibration.nll", P=(P43, "array+neg+above1"), y=(y4, "labels+short+range"),
+          _bad=[("P: a row not summing to 1", {"P": P43 * 0.9}, ["P"])],
+          _edges=[("one example", {"P": P43[:1], "y": y4[:1]}, _close(-np.log(0.7))),
+                  ("certain and wrong", {"P": np.eye(3)[[1, 0, 0, 0]]}, lambda r: r == np.inf)]),
+        E("calibration.brier", P=(P43, "array+neg+above1"), y=(y4, "labels+short+range"),
+          _bad=[("P: a row not summing to 1", {"P": P43 * 0.9}, ["P"])],
+          _edges=[("certain and right", {"P": np.eye(3)[[0, 2, 2, 1]]}, _close(0.0))]),
+        E("calibration.ece", P=(P43, "array+neg+above1"), y=(y4, "labels+short+range"), bins=(10, "int"),
+          _bad=[("bins: a million", {"bins": 10**6}, ["bins"])],
+          _edges=[("one bin", {"bins": 1}, _close(0.175))]),
+        E("calibration.confidence_bins", P=(P43, "array+neg+above1"), y=(y4, "labels+short+range"),
+          bins=(10, "int"),
+          _edges=[("one bin", {"bins": 1}, lambda r: np.allclose([r[0][0], r[1][0], r[2][0]], [0.675, 0.5, 4]))]),
         # cnn -------------------------------------------------------------------------------
         E("cnn.CNN", _exempt="a record of weight arrays made by init_cnn and train; forward checks the images against it"),
         E("cnn.init_cnn", rng=(rng, "rng"), filters=(2, "size"), kernel=(3, "size"), image=(6, "size"),
@@ -387,7 +405,20 @@ def _table() -> list[Entry]:
         E("dropout.dropconnect_mask", W=(np.ones((3, 4)), "values"), p=(0.5, "prob"), rng=(rng, "rng")),
         E("dropout.dropout_masks", net=(deep, "obj"), n=(4, "size"), p=(0.5, "prob"), rng=(rng, "rng")),
         E("dropout.mc_predict", net=(net3, "obj"), X=(X52, "array"), p=(0.5, "prob"), rng=(rng, "rng"),
-          samples=(3, "int")),
+          samples=(3, "int"), p_input=(0.2, "prob")),
+        E("dropout.thinned_predictions", net=(net3, "obj"), X=(X52, "array"), p=(0.5, "prob"), rng=(rng, "rng"),
+          samples=(3, "size"), p_input=(0.2, "prob"),
+          _edges=[("p = 0: every sample is the network", {"p": 0.0, "p_input": 0.0},
+                   _close(np.stack([mlp.predict(net3, X52)] * 3)))]),
+        E("dropout.geometric_mean", P=(P423, "array-extra-missing+neg"), axis=(0, "axis"),
+          _bad=[("P: one axis", {"P": P43[0]}, ["P"]), ("axis: the class axis", {"axis": -1}, ["axis"])],
+          _edges=[("one sample", {"P": P423[:1]}, _close(P43[:2])),
+                  ("two equal samples", {"P": np.stack([P43, P43])}, _close(P43))]),
+        E("dropout.geometric_mean_se", P=(P423, "array-extra-missing+neg"), axis=(0, "axis"),
+          _bad=[("P: one sample", {"P": P423[:1]}, ["P"]),
+                ("P: a zero", {"P": np.stack([P43, np.eye(3)[[0, 1, 2, 0]]])}, ["P"]),
+                ("axis: the class axis", {"axis": 2}, ["axis"])],
+          _edges=[("two equal samples: no error", {"P": np.stack([P43, P43])}, _close(np.zeros((4, 3))))]),
         # explorable ------------------------------------------------------------------------
         E("explorable.Slider", id=("s", "name"), label=("S", "text+empty"), min=(0.0, "real"), max=(1.0, "real"),
           step=(0.1, "pos"), value=(0.5, "real"),
@@ -574,11 +605,19 @@ def _table() -> list[Entry]:
         E("regularise.train_stack", net=(stack, "obj"), X=(sets[0], "array"), y=(sets[1], "labels+range"),
           counts=(sets[2], "fixed"), rng=(rng, "rng"), steps=(2, "int"), X_test=(X52, "array+short"),
           y_test=(y53, "labels+short+range"), batch_size=(2, "size"), lr=(1e-3, "pos"), p_drop=(0.0, "prob"),
-          p_input=(0.0, "prob"), weight_decay=(0.0, "nonneg"), val=(None, "fixed"), every=(1, "int"),
-          callback=(None, "callable?"), dtype=(np.float32, "fixed"),
+          p_input=(0.0, "prob"), l2=(0.0, "nonneg"), weight_decay=(None, "nonneg?"), val=(None, "fixed"),
+          every=(1, "int"), callback=(None, "callable?"), dtype=(np.float32, "fixed"),
           _bad=[("counts: zero", {"counts": np.array([0, 3])}, ["counts"]),
+                ("l2 and weight_decay both", {"l2": 0.1, "weight_decay": 0.1}, ["l2", "weight_decay"]),
+                ("X_test: one per network, too few", {"X_test": np.stack([X52]), "y_test": np.stack([y53])},
+                 ["X_test"]),
+                ("y_test: not one per network", {"X_test": np.stack([X52, X52]), "y_test": y53}, ["y_test"]),
                 ("val: not a triple", {"val": "x"}, ["val"]), ("dtype: integers", {"dtype": np.int32}, ["dtype"])]),
-        E("regularise.early_stopped", record=(record, "obj"),
+        E("regularise.stopping_checkpoint", val=(np.array([[0.5, 0.6], [0.7, 0.6]]), "array+neg+above1"),
+          patience=(None, "int?"),
+          _edges=[("one checkpoint", {"val": np.array([[0.5, 0.6]])}, lambda r: r.tolist() == [0, 0]),
+                  ("patience 1", {"patience": 1}, lambda r: r.tolist() == [1, 0])]),
+        E("regularise.early_stopped", record=(record, "obj"), patience=(None, "int?"),
           _bad=[("record: no validation", {"record": regularise.Record(record.steps, record.train, record.test)},
                  ["record", "val", "validation"])]),
         # shapes ----------------------------------------------------------------------------
@@ -749,6 +788,16 @@ def _table() -> list[Entry]:
           _edges=[("n = 2", {"n": 2}, lambda r: np.isclose(r, 12.706, atol=1e-3))]),
         E("trials.compare", a=(np.array([0.5, 0.6, 0.7]), "array-extra+short"),
           b=(np.array([0.4, 0.6, 0.5]), "array-extra+short"), level=(0.95, "unit")),
+        E("trials.paired_p", a=(np.array([0.5, 0.6, 0.7]), "array-extra+short"),
+          b=(np.array([0.4, 0.6, 0.5]), "array-extra+short"),
+          _edges=[("all differences equal", {"a": np.array([1.0, 1.0]), "b": np.zeros(2)}, lambda r: r == 0.0),
+                  ("no difference", {"a": np.ones(2), "b": np.ones(2)}, lambda r: r == 1.0)]),
+        E("trials.sign_flip_p", a=(np.array([0.5, 0.6, 0.7]), "array-extra+short"),
+          b=(np.array([0.4, 0.6, 0.5]), "array-extra+short"),
+          _bad=[("a, b: 21 runs, too many to enumerate", {"a": np.ones(21), "b": np.zeros(21)}, ["a", "b"])],
+          _edges=[("five of one sign", {"a": np.arange(1.0, 6.0), "b": np.zeros(5)}, lambda r: r == 2 / 32)]),
+        E("trials.holm", p=(np.array([0.03, 0.001, 0.2]), "array+neg+above1"), alpha=(0.05, "unit"),
+          _edges=[("one test", {"p": np.array([0.04])}, lambda r: r.tolist() == [True])]),
         E("trials.table", results=({"a": np.array([0.5, 0.6])}, "obj"), spec=(".1%", "text"),
           _bad=[("results: empty", {"results": {}}, ["results"]),
                 ("spec: not a format", {"spec": "nonsense"}, ["spec"])]),

@@ -124,3 +124,40 @@ def test_thinned_predictions_draw_their_masks_as_written():
         assert np.allclose(got[s], mlp.forward(net, seen, [mask((4, 7), 0.5, rng)])[-1])
     again = mc_predict(net, X, 0.5, np.random.default_rng(8), samples=3, p_input=0.2)
     assert np.allclose(again, got.mean(0))
+
+
+def test_the_standard_error_of_the_geometric_mean_matches_its_spread_over_repeats():
+    """The delta-method standard error against the spread of the estimate itself: 2,000 repeats,
+    each the geometric mean of M = 100 fresh samples of noisy softmax outputs."""
+    from scipy.special import softmax
+
+    from lib.dropout import geometric_mean, geometric_mean_se
+
+    rng = np.random.default_rng(10)
+    mu = np.array([[2.0, 0.0, -1.0], [0.5, 0.4, 0.0]])  # two examples, three classes
+    scale = np.array([[1.0, 0.3, 0.6], [0.2, 0.8, 0.5]])
+    draw = lambda M: softmax(mu + scale * rng.normal(size=(M, 2, 3)), axis=-1)  # (M, 2, 3)
+    repeats = np.array([geometric_mean(draw(100)) for _ in range(2000)])
+    spread = repeats.std(axis=0)  # (2, 3): the estimate's real standard error
+    se = np.mean([geometric_mean_se(draw(100)) for _ in range(200)], axis=0)
+    assert np.allclose(se, spread, rtol=0.1)
+    # along another axis: the same numbers
+    P = draw(50)
+    assert np.allclose(geometric_mean_se(np.moveaxis(P, 0, 1), axis=1), geometric_mean_se(P))
+    with pytest.raises(ValueError, match="zero probability"):
+        geometric_mean_se(np.array([[[1.0, 0.0]], [[0.5, 0.5]]]))
+    with pytest.raises(ValueError, match="axis"):
+        geometric_mean_se(P, axis=2)
+
+
+@pytest.mark.parametrize("p, k", [(0.5, 4), (0.3, 2)])
+def test_dropconnect_silences_a_unit_with_probability_p_to_the_k(p, k):
+    """A unit with k outgoing weights is silenced when all k are cut: probability p**k; with 10
+    units, none is silenced with probability (1 - p**k)**10."""
+    from lib.dropout import dropconnect_mask
+
+    rng = np.random.default_rng(11)
+    draws = np.array([(dropconnect_mask(np.ones((10, k)), p, rng) == 0).all(axis=1) for _ in range(20_000)])
+    assert binomtest(int(draws.sum()), draws.size, p**k).pvalue > 1e-3
+    none = int((~draws.any(axis=1)).sum())
+    assert binomtest(none, len(draws), (1 - p**k) ** 10).pvalue > 1e-3

@@ -344,6 +344,7 @@ def test_the_verdict_rule_equals_lib_trials(site):
     visit.page.close()
     before, after = check_interaction(site, md, "explore-dropout-measured-runs", key="ArrowLeft")
     assert "95 % interval" in before and "5 runs" in before and "2 runs" in after
+    assert "uncorrected" in before and "taken alone" in before  # one interval of many
 
 
 # --- how a network learns -----------------------------------------------------------------------

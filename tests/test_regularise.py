@@ -134,3 +134,39 @@ def test_masks_drop_at_each_networks_own_rate():
     for row, p in ((m[1], 0.5), (m[2], 0.2)):
         assert set(np.unique(row)) == {0.0, np.float32(1 / (1 - p))}
         assert binomtest(int((row > 0).sum()), row.size, 1 - p).pvalue > 1e-3
+
+
+def test_l2_and_its_old_name_weight_decay_train_alike_and_biases_are_exempt():
+    sets, Xt, yt = problem()
+    X, y, counts = stack_sets(sets)
+    net = mlp.init_mlp((5, 4, 3), np.random.default_rng(1), hidden="relu", output="softmax", stack=2)
+    run = lambda **kw: train_stack(net, X, y, counts, np.random.default_rng(2), steps=3, batch_size=6, lr=0.01,
+                                   every=3, dtype=np.float64, **kw)[0]
+    new, old = run(l2=[0.0, 0.5]), run(weight_decay=[0.0, 0.5])
+    assert all(np.array_equal(a, b) for a, b in zip(new.W + new.b, old.W + old.b))
+    with pytest.raises(ValueError, match="not both"):
+        run(l2=0.1, weight_decay=0.1)
+    # the penalty is on the weights only: after one step, biases far from zero have moved exactly as
+    # without a penalty (their gradient is the loss's alone), while the weights have not
+    biased = mlp.MLP(net.W, tuple(np.full_like(b, 3.0) for b in net.b), "relu", "softmax")
+    one_step = lambda lam: train_stack(biased, X, y, counts, np.random.default_rng(2), steps=1, batch_size=6,
+                                       lr=0.01, every=1, dtype=np.float64, l2=lam)[0]
+    a, b = one_step(0.0), one_step(10.0)
+    assert all(np.array_equal(p, q) for p, q in zip(a.b, b.b))
+    assert not any(np.allclose(p, q) for p, q in zip(a.W, b.W))
+
+
+def test_one_test_set_per_network_scores_each_on_its_own():
+    sets, Xt, yt = problem()
+    X, y, counts = stack_sets(sets)
+    net = mlp.init_mlp((5, 4, 3), np.random.default_rng(1), hidden="relu", output="softmax", stack=2)
+    own_X, own_y = np.stack([Xt[:20], Xt[20:]]), np.stack([yt[:20], yt[20:]])
+    trained, record = train_stack(net, X, y, counts, np.random.default_rng(2), steps=4, every=2,
+                                  X_test=own_X, y_test=own_y, dtype=np.float64)
+    for s in range(2):
+        alone = mlp.pick(trained, s)
+        assert record.test[-1, s] == np.mean(mlp.predict(alone, own_X[s]).argmax(1) == own_y[s])
+    with pytest.raises(ValueError, match="X_test"):
+        train_stack(net, X, y, counts, np.random.default_rng(2), steps=1, X_test=own_X[:1], y_test=own_y[:1])
+    with pytest.raises(ValueError, match="y_test"):
+        train_stack(net, X, y, counts, np.random.default_rng(2), steps=1, X_test=own_X, y_test=own_y[:, :5])

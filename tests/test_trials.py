@@ -99,3 +99,39 @@ def test_bad_input_is_named(call, words):
     with pytest.raises(ValueError, match=words):
         call()
     plt.close("all")
+
+
+@given(st.lists(st.floats(-100, 100), min_size=2, max_size=20), st.floats(-5, 5))
+def test_paired_p_is_scipys_paired_t_test_and_agrees_with_the_interval(b, shift):
+    rng = np.random.default_rng(len(b))
+    a = np.array(b) + shift + rng.normal(0, 1, len(b))
+    p = trials.paired_p(a, b)
+    assert p == pytest.approx(stats.ttest_rel(a, b).pvalue, rel=1e-9, abs=1e-12)
+    if abs(p - 0.05) > 1e-9:
+        assert (p < 0.05) == (trials.compare(a, b).verdict != "neither")
+
+
+def test_sign_flip_p_is_scipys_exact_permutation_test():
+    rng = np.random.default_rng(3)
+    for n in (3, 5, 8):
+        a, b = rng.normal(1, 1, n), rng.normal(0, 1, n)
+        want = stats.permutation_test((a, b), lambda x, y: np.mean(x - y), permutation_type="samples",
+                                      n_resamples=np.inf).pvalue
+        assert trials.sign_flip_p(a, b) == pytest.approx(want)
+
+
+def test_with_five_pairs_no_sign_flip_or_signed_rank_test_gets_below_2_in_32():
+    # all five differences positive: the most extreme outcome there is
+    a, b = np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.zeros(5)
+    assert trials.sign_flip_p(a, b) == 2 / 32 == stats.wilcoxon(a, b).pvalue
+    # while the t test, assuming normal differences, can go as low as it likes
+    assert trials.paired_p(a + 10, b) < 1e-4
+
+
+def test_holm_by_hand():
+    # m = 4: sorted 0.001 <= 0.05/4, 0.013 <= 0.05/3, 0.03 > 0.05/2: stop; Bonferroni calls one
+    p = np.array([0.03, 0.001, 0.2, 0.013])
+    assert trials.holm(p).tolist() == [False, True, False, True]
+    assert (p <= 0.05 / 4).tolist() == [False, True, False, False]
+    assert trials.holm(p, alpha=0.1).tolist() == [True, True, False, True]  # 0.03 <= 0.1/2, 0.2 > 0.1
+    assert not trials.holm([0.04, 0.04]).any() and trials.holm([0.02, 0.025]).all()

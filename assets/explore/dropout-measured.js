@@ -1,6 +1,7 @@
 // Is the lead real? Choose a training-set size and how many of the five runs to look at; the
 // paired verdict is computed again, live, with lib/trials.py's rule: the 95 % confidence
 // interval of the mean paired difference (paired t), and a winner only when it excludes zero.
+// One interval on its own: the chapter's conclusions correct for the number it looks at.
 import { axes, ink, line, live, PALETTE, setup, show, value } from "./common.js";
 
 /** The mean of the paired differences a - b, their sample standard deviation (ddof = 1), the
@@ -35,10 +36,12 @@ if (ex) {
       ctx.beginPath(); ctx.arc(ax.sx(i + 1), ax.sy(100 * (v - plain[k][i])), 6, 0, 2 * Math.PI);
       ctx.fillStyle = i < n ? PALETTE[1] : "rgba(127,127,127,0.4)"; ctx.fill();
     });
-    const said = { A: "dropout is better", B: "dropout is worse", neither: "no verdict: the interval includes zero" };
+    // one interval alone, as if it were the only comparison: the chapter corrects for how many it makes
+    const said = { A: "taken alone, dropout is ahead", B: "taken alone, dropout is behind",
+      neither: "no verdict: the interval includes zero" };
     const f = (v) => `${v >= 0 ? "+" : ""}${(100 * v).toFixed(1)}`;
     ex.root.querySelector(".explorable-readout").textContent =
       `${sizes[k]} per class, ${n} runs: dropout leads by ${f(c.gap)} points ` +
-      `(95 % interval ${f(c.low)} to ${f(c.high)}); ${said[c.verdict]}.`;
+      `(95 % interval, uncorrected, ${f(c.low)} to ${f(c.high)}); ${said[c.verdict]}.`;
   });
 }
