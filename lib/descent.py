@@ -117,7 +117,8 @@ def measured_stable_lr(gradient, w0, w_star, *, lo: float, hi: float, momentum: 
                                 for i in (0, steps // 2, -1))
             closing = (end < half) | (end < 1e-8 * start)
         if closing.all() or not closing.any():
-            raise ValueError(f"descent converges for all or none of [{lo}, {hi}]: widen it")
+            raise ValueError(f"descent converges for all or none of the rates from lo={lo:g} to hi={hi:g}: "
+                             "widen them")
         last = np.flatnonzero(closing)[-1]
         lo, hi = lrs[last], lrs[min(last + 1, k - 1)]
     return float(lo)
