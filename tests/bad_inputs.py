@@ -239,7 +239,7 @@ def _table() -> list[Entry]:
     net3 = mlp.init_mlp((2, 3, 3), rng, output="softmax")
     stack = mlp.init_mlp((2, 3, 3), rng, output="softmax", stack=2)
     deep = mlp.init_mlp((2, 3, 3, 1), rng)
-    auto = autoencoder.autoencoder(4, rng, hidden=3, code=2)
+    auto = autoencoder.autoencoder(4, rng, hidden=(3,), code=2)
     X54 = rng.uniform(0, 1, (5, 4))
     small_cnn = cnn.init_cnn(rng, filters=2, kernel=3, image=6, classes=3)
     images, ylab = rng.normal(size=(4, 6, 6)), np.array([0, 1, 2, 1])
