@@ -28,6 +28,16 @@ def _sigmoid(z):
         return 1 / (1 + np.exp(-z))
 
 
+def _sigmoid_in_place(z):
+    """_sigmoid's arithmetic, step by step, in z's own memory: the training loop's hot spot
+    (a quarter of its time goes to the temporaries otherwise)."""
+    with np.errstate(over="ignore"):
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1
+        return np.divide(1, z, out=z)
+
+
 def xor_start(seed: int, init: str = "uniform") -> tuple[np.ndarray, np.ndarray]:
     """The classic loop's starting weights for `seed`: W1 (2, 2), then W2 (2, 1), drawn from
     default_rng(seed), uniform on [0, 1) or standard normal."""
@@ -196,8 +206,8 @@ def train_xor(W1, W2, *, b1=None, b2=None, biases=False, loss="squared", lr=0.5,
     right = np.zeros((epochs // every + 1, S), dtype=bool)
 
     def forward():
-        h = _sigmoid(x[:, 0] * w[0] + x[:, 1] * w[1] + b)  # (4, 2, S)
-        return h, _sigmoid(h[:, 0] * v[0] + h[:, 1] * v[1] + c)  # (4, S)
+        h = _sigmoid_in_place(x[:, 0] * w[0] + x[:, 1] * w[1] + b)  # (4, 2, S)
+        return h, _sigmoid_in_place(h[:, 0] * v[0] + h[:, 1] * v[1] + c)  # (4, S)
 
     for epoch in range(epochs + 1):
         h, y_hat = forward()
