@@ -6,32 +6,40 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib import mlp
+from lib import check, mlp
 from lib.optim import Adam
 
 
 def mse(W, A, y):
     """½ mean (A w − y)² for every row w of W: (…, 2) -> (…); A (n, 2) holds [x, 1]."""
-    r = np.asarray(W) @ A.T - y       # (…, 2) @ (2, n) -> (…, n)
+    W, A, y = _check_fit(W, A, y)
+    r = W @ A.T - y                   # (…, 2) @ (2, n) -> (…, n)
     return 0.5 * np.mean(r * r, axis=-1)
 
 
 def mse_gradient(W, A, y):
     """Aᵀ (A w − y) / n for every row w of W: (…, 2) -> (…, 2)."""
-    return (np.asarray(W) @ A.T - y) @ A / len(A)   # (…, n) @ (n, 2) -> (…, 2)
+    return _mse_gradient(*_check_fit(W, A, y))
+
+
+def _mse_gradient(W, A, y):
+    return (W @ A.T - y) @ A / len(A)   # (…, n) @ (n, 2) -> (…, 2)
 
 
 def descend(gradient, w0, *, lr, steps: int, momentum: float = 0.0) -> np.ndarray:
     """Gradient descent with (heavy-ball) momentum, as lib.mlp.train: v ← μ v − lr g,
     w ← w + v. The path, (steps + 1, d); w0 (K, d) with lr (K,) runs K descents at once."""
-    w = np.array(w0, dtype=float)
-    lr = np.asarray(lr, dtype=float)
-    if not (np.all(np.isfinite(lr)) and np.all(lr > 0)):
-        raise ValueError(f"lr must be finite and > 0, got {lr}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
-    _check_steps(steps)
-    lr = lr[..., None] if lr.ndim else lr
+    gradient = check.function("gradient", gradient)
+    w = check.array("w0", w0, ndim=(1, 2)).copy()
+    if np.ndim(lr) == 0:
+        lr = check.number("lr", lr, low=0, low_open=True)
+    else:
+        lr = check.array("lr", lr, shape=(len(w),) if w.ndim == 2 else (), low=0)[:, None]
+        if not np.all(lr > 0):
+            raise ValueError("lr must be > 0, got a zero")
+    momentum = check.number("momentum", momentum, 0, 1, high_open=True)
+    steps = check.integer("steps", steps)
+    _check_gradient(gradient, w)
     velocity, path = np.zeros_like(w), [w]
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging path may reach inf
         for _ in range(steps):
@@ -45,26 +53,25 @@ def minibatch_descent(A, y, w0, rng: np.random.Generator, *, lr: float, epochs: 
                       batch_size: int) -> np.ndarray:
     """Gradient descent on the mean squared error of one batch at a time: each epoch visits
     the n examples in a new random order, batch_size at a time. The path, (steps + 1, 2)."""
-    if not (isinstance(batch_size, (int, np.integer)) and 1 <= batch_size <= len(A)):
-        raise ValueError(f"batch_size must be an integer in [1, {len(A)}], got {batch_size}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    _check_steps(epochs, "epochs")
-    w, path = np.array(w0, dtype=float), []
-    path.append(w)
+    w, A, y = _check_fit(w0, A, y, w_name="w0", ndim=1)
+    batch_size = check.integer("batch_size", batch_size, 1, len(A))
+    rng, lr = check.generator("rng", rng), check.number("lr", lr, low=0, low_open=True)
+    epochs = check.integer("epochs", epochs)
+    path = [w]
     for _ in range(epochs):
         order = rng.permutation(len(A))
         for start in range(0, len(A), batch_size):
             batch = order[start:start + batch_size]
-            w = w - lr * mse_gradient(w, A[batch], y[batch])
+            w = w - lr * _mse_gradient(w, A[batch], y[batch])
             path.append(w)
     return np.array(path)
 
 
 def adam_path(gradient, w0, *, lr: float, steps: int, **betas) -> np.ndarray:
     """The path of lib.optim.Adam (the book's optimiser) from w0, (steps + 1, d)."""
-    _check_steps(steps)
-    w = [np.array(w0, dtype=float)]
+    gradient, steps = check.function("gradient", gradient), check.integer("steps", steps)
+    w = [check.array("w0", w0, ndim=1).copy()]
+    _check_gradient(gradient, w[0])
     adam, path = Adam(w, lr, **betas), [w[0]]
     for _ in range(steps):
         w = adam.step(w, [gradient(w[0])])
@@ -75,10 +82,15 @@ def adam_path(gradient, w0, *, lr: float, steps: int, **betas) -> np.ndarray:
 def stable_lr(H, momentum: float = 0.0) -> float:
     """The largest learning rate for which gradient descent (with heavy-ball momentum μ)
     converges on a quadratic with Hessian H, from a generic start: 2 (1 + μ) / λ_max."""
-    H = np.asarray(H, dtype=float)
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or not np.allclose(H, H.T):
+    H = check.array("H", H, ndim=2)
+    momentum = check.number("momentum", momentum, 0, 1, high_open=True)
+    if H.shape[0] != H.shape[1] or not np.allclose(H, H.T):
         raise ValueError(f"H must be a symmetric square matrix, got shape {H.shape}")
-    return 2 * (1 + momentum) / np.linalg.eigvalsh(H)[-1]
+    lam_max = np.linalg.eigvalsh(H)[-1]
+    if lam_max <= 0:
+        raise ValueError(f"H must have a positive eigenvalue (else any rate is stable), "
+                         f"got λ_max = {lam_max:g}")
+    return 2 * (1 + momentum) / lam_max
 
 
 def measured_stable_lr(gradient, w0, w_star, *, lo: float, hi: float, momentum: float = 0.0,
@@ -87,10 +99,16 @@ def measured_stable_lr(gradient, w0, w_star, *, lo: float, hi: float, momentum: 
     after `steps` steps it is within 1e-8 of its first distance, or still closing in over the
     second half (where only the slowest mode is left). Found by trying k rates at a time,
     `rounds` times, each time within the gap where the answer flips."""
-    if not 0 < lo < hi:
-        raise ValueError(f"need 0 < lo < hi, got lo={lo}, hi={hi}")
-    _check_steps(steps)
-    w0, w_star = np.asarray(w0, dtype=float), np.asarray(w_star, dtype=float)
+    gradient = check.function("gradient", gradient)
+    lo, hi = check.number("lo", lo, low=0, low_open=True), check.number("hi", hi, low=0, low_open=True)
+    if not lo < hi:
+        raise ValueError(f"need lo < hi, got lo={lo}, hi={hi}")
+    momentum = check.number("momentum", momentum, 0, 1, high_open=True)
+    steps, rounds, k = (check.integer(n, v) for n, v in (("steps", steps), ("rounds", rounds), ("k", k)))
+    if k < 2:
+        raise ValueError(f"k must be at least 2 (rates tried at a time), got {k}")
+    w0 = check.array("w0", w0, ndim=1)
+    w_star = check.array("w_star", w_star, shape=w0.shape)
     for _ in range(rounds):
         lrs = np.linspace(lo, hi, k)
         path = descend(gradient, np.tile(w0, (k, 1)), lr=lrs, steps=steps, momentum=momentum)
@@ -99,7 +117,8 @@ def measured_stable_lr(gradient, w0, w_star, *, lo: float, hi: float, momentum: 
                                 for i in (0, steps // 2, -1))
             closing = (end < half) | (end < 1e-8 * start)
         if closing.all() or not closing.any():
-            raise ValueError(f"descent converges for all or none of [{lo}, {hi}]: widen it")
+            raise ValueError(f"descent converges for all or none of the rates from lo={lo:g} to hi={hi:g}: "
+                             "widen them")
         last = np.flatnonzero(closing)[-1]
         lo, hi = lrs[last], lrs[min(last + 1, k - 1)]
     return float(lo)
@@ -108,10 +127,28 @@ def measured_stable_lr(gradient, w0, w_star, *, lo: float, hi: float, momentum: 
 def layer_gradient_norms(net: mlp.MLP, X, y) -> np.ndarray:
     """‖∂L/∂W‖ (Frobenius) for every layer of `net`, input side first: (layers,) or
     (layers, S) for a stack; L is lib.mlp's mean cross-entropy."""
-    _, dW, _ = mlp.loss_and_gradients(net, X, y)
+    _, dW, _ = mlp.loss_and_gradients(check.instance("net", net, mlp.MLP), X, y)
     return np.array([np.sqrt(np.sum(g * g, axis=(-2, -1))) for g in dW])
 
 
-def _check_steps(steps, name="steps"):
-    if not (isinstance(steps, (int, np.integer)) and steps >= 1):
-        raise ValueError(f"{name} must be a positive integer, got {steps}")
+def _check_fit(W, A, y, *, w_name="W", ndim=None):
+    """W (…, 2) as floats, A (n, 2), y (n,): the checks of every function on the bowl."""
+    A = check.array("A", A, shape=(None, 2), axes="(n, 2) rows [x, 1]")
+    y = check.array("y", y, shape=(len(A),), axes="(n,) targets, one per row of A")
+    # W may be inf or NaN: a diverging descent passes through them, and its loss is inf
+    W = check.array(w_name, W, ndim=ndim if ndim else range(1, 99), finite=ndim is not None)
+    if W.shape[-1] != 2:
+        raise ValueError(f"{w_name} must have 2 entries (w, b) on its last axis, got {W.shape}")
+    return W, A, y
+
+
+def _check_gradient(gradient, w):
+    """The first call of gradient, checked: one finite number per entry of w."""
+    g = gradient(w)
+    try:
+        finite = np.all(np.isfinite(np.asarray(g, dtype=float)))
+    except (TypeError, ValueError):
+        finite = False
+    if np.shape(g) != np.shape(w) or not finite:
+        raise ValueError(f"gradient must return finite numbers of shape {np.shape(w)}, got "
+                         f"{np.shape(g)}")

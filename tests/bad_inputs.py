@@ -51,7 +51,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 import lib  # noqa: E402
 from lib import (  # noqa: E402
-    attention, autoencoder, cnn, film, mlp, optim, regularise, spiking, sparse, transformer, trials,
+    attention, autoencoder, backprop, cnn, film, mlp, optim, perceptron, regularise, spiking, sparse, transformer,
+    trials,
 )
 from lib.explorable import Choice, Slider  # noqa: E402
 
@@ -245,7 +246,7 @@ def _table() -> list[Entry]:
     P43 = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.25, 0.25, 0.5], [0.9, 0.05, 0.05]])
     y4 = np.array([0, 2, 2, 1])
     P423 = np.stack([P43[:2], P43[2:]])  # (2 samples, 2 examples, 3 classes)
-    auto = autoencoder.autoencoder(4, rng, hidden=3, code=2)
+    auto = autoencoder.autoencoder(4, rng, hidden=(3,), code=2)
     X54 = rng.uniform(0, 1, (5, 4))
     small_cnn = cnn.init_cnn(rng, filters=2, kernel=3, image=6, classes=3)
     images, ylab = rng.normal(size=(4, 6, 6)), np.array([0, 1, 2, 1])
@@ -276,6 +277,14 @@ def _table() -> list[Entry]:
     poly = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     Z23 = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 5.0]])
     S_scores = rng.normal(size=(3, 4))
+    W1x, W2x = backprop.xor_starts(range(2))
+    Xx, yx = perceptron.gate("xor")
+    xor_runs = backprop.train_xor(*backprop.xor_starts(range(3)), epochs=20, every=10)
+    xor_small = backprop.xor_variants([0, 1], inits=("uniform",), biases=(False,), losses=("squared",), epochs=20,
+                                      every=10)
+    A5 = np.column_stack([np.linspace(0, 3, 5), np.ones(5)])
+    t5 = 1.5 * A5[:, 0] - 1 + np.array([0.1, -0.2, 0.0, 0.3, -0.1])
+
     def explorable_args():
         return dict(name=("probe", "name"), data=({"a": [1.0, 2.0]}, "obj"), controls=([slider], "list-short"),
                     alt=("a picture", "text+empty"), try_this=("Slide it.", "text+empty"),
@@ -353,6 +362,69 @@ def _table() -> list[Entry]:
         E("calibration.confidence_bins", P=(P43, "array+neg+above1"), y=(y4, "labels+short+range"),
           bins=(10, "int"),
           _edges=[("one bin", {"bins": 1}, lambda r: np.allclose([r[0][0], r[1][0], r[2][0]], [0.675, 0.5, 4]))]),
+        # backprop --------------------------------------------------------------------------
+        E("backprop.sigmoid", z=(np.array([-1.0, 0.0, 2.0]), "values"),
+          _edges=[("a scalar", {"z": 0.0}, _close(0.5)), ("far below 0", {"z": np.array([-800.0])}, _close([0.0]))]),
+        E("backprop.xor_start", seed=(42, "int0"), init=("uniform", "choice")),
+        E("backprop.xor_starts", seeds=([0, 1], "fixed"), init=("normal", "choice"),
+          _bad=[("seeds: None", {"seeds": None}, ["seeds"]), ("seeds: empty", {"seeds": []}, ["seeds"]),
+                ("seeds: a string", {"seeds": "12"}, ["seeds"]), ("seeds: negative", {"seeds": [-1]}, ["seeds"]),
+                ("seeds: fractions", {"seeds": [0.5]}, ["seeds"])],
+          _edges=[("a range", {"seeds": range(2)}, lambda r: r[0].shape == (2, 2, 2) and r[1].shape == (2, 2, 1))]),
+        E("backprop.Backprop", _exempt="a record of one forward and backward pass, made by backprop"),
+        E("backprop.backprop", W1=(W1x[0], "array"), W2=(W2x[0], "array"), X=(Xx, "array+short"),
+          y=(yx, "array+short+neg+above1"), b1=(np.zeros(2), "array?"), b2=(np.zeros(1), "array?"),
+          loss=("squared", "choice"),
+          _bad=[("W2: other hidden width", {"W2": np.ones((3, 1))}, ["W2", "W1"]),
+                ("X: other input width", {"X": np.ones((4, 3))}, ["X"])],
+          _edges=[("one example", {"X": np.array([[1.0, 1.0]]), "y": np.array([0.0])},
+                  lambda r: r.y_hat.shape == (1, 1) and np.isclose(r.E, 0.5 * r.y_hat[0, 0] ** 2)),
+                  ("a stack", {"W1": W1x, "W2": W2x, "b1": None, "b2": None},
+                   lambda r: r.dE_dW1.shape == (2, 2, 2) and r.E.shape == (2,))]),
+        E("backprop.XorRuns", _exempt="a record of runs of the XOR loop, made by train_xor"),
+        E("backprop.XorRuns.last_lost", self=(xor_runs, "fixed")),
+        E("backprop.XorRuns.take", self=(xor_runs, "fixed"), index=(np.array([0, 2]), "fixed"),
+          _bad=[("index: None", {"index": None}, ["index"]), ("index: out of range", {"index": np.array([5])}, ["index"]),
+                ("index: fractions", {"index": np.array([0.5])}, ["index"]),
+                ("index: too few booleans", {"index": np.array([True, False])}, ["index"]),
+                ("index: strings", {"index": np.array(["0"])}, ["index"])],
+          _edges=[("a slice", {"index": slice(0, 2)}, lambda r: len(r.first) == 2 and r.right.shape == (3, 2)),
+                  ("a mask", {"index": np.array([True, False, True])}, lambda r: len(r.first) == 2)]),
+        E("backprop.train_xor", W1=(W1x, "array"), W2=(W2x, "array"), b1=(None, "fixed"), b2=(None, "fixed"),
+          biases=(False, "flag"), loss=("squared", "choice"), lr=(0.5, "pos"), epochs=(20, "int"), every=(10, "int"),
+          _bad=[("every: not a divisor", {"every": 3}, ["every"]), ("W2: other stack", {"W2": W2x[:1]}, ["W2", "W1"]),
+                ("b1: wrong shape", {"b1": np.zeros((3, 2))}, ["b1"]), ("b2: NaN", {"b2": np.full((2, 1), np.nan)}, ["b2"]),
+                ("lr: three for two runs", {"lr": [0.5, 0.5, 0.5]}, ["lr"]),
+                ("biases: three for two runs", {"biases": [True] * 3}, ["biases"]),
+                ("loss: one unknown", {"loss": ["squared", "hinge"]}, ["loss"])],
+          _edges=[("one per run", {"lr": [0.5, 2.0], "biases": [False, True], "loss": ["squared", "cross-entropy"]},
+                   lambda r: r.W1.shape == (2, 2, 2) and np.any(r.b1[1] != 0) and np.all(r.b1[0] == 0))]),
+        E("backprop.xor_variants", seeds=([0, 1], "fixed"), inits=(("uniform",), "fixed"), biases=((False,), "fixed"),
+          losses=(("squared",), "fixed"), lr=(0.5, "pos"), nudge=(True, "flag"), epochs=(20, "int"),
+          every=(10, "fixed"),
+          _bad=[("seeds: None", {"seeds": None}, ["seeds"]), ("inits: unknown", {"inits": ("zeros",)}, ["inits"]),
+                ("inits: a string", {"inits": "uniform"}, ["inits"]), ("biases: a number", {"biases": (2,)}, ["biases"]),
+                ("losses: unknown", {"losses": ("hinge",)}, ["losses"]),
+                ("lr: a loss missing", {"lr": {"cross-entropy": 0.5}}, ["lr"]),
+                ("lr: a negative rate", {"lr": {"squared": -1.0}}, ["lr"])],
+          _edges=[("a rate per loss", {"lr": {"squared": 2.0}, "nudge": False},
+                   lambda r: r[("uniform", False, "squared")][1] is None)]),
+        E("backprop.seed_table", results=(xor_small, "obj"),
+          _bad=[("results: empty", {"results": {}}, ["results"]),
+                ("results: not runs", {"results": {("uniform", False, "squared"): 3}}, ["results"])]),
+        E("backprop.xor_hessian", runs=(xor_runs, "obj"), biases=(False, "flag"), loss=("squared", "choice"),
+          step=(1e-5, "pos"), _edges=[("with biases", {"biases": True}, lambda r: r.shape == (3, 9, 9))]),
+        E("backprop.xor_sharpness", runs=(xor_runs, "obj"), biases=(False, "flag"), loss=("squared", "choice"),
+          step=(1e-5, "pos")),
+        E("backprop.sharpness_trace", W1=(W1x, "array"), W2=(W2x, "array"), biases=(False, "flag"),
+          loss=("squared", "choice"), lr=(0.5, "pos"), epochs=(20, "int"), every=(10, "int"),
+          _bad=[("every: not a divisor", {"every": 3}, ["every"])],
+          _edges=[("one measurement", {"every": 20}, lambda r: r[0].shape == r[1].shape == (1, 2))]),
+        E("backprop.finite_difference", f=(lambda W: float(np.sum(W ** 2)), "callable"),
+          W=(np.array([1.0, 2.0]), "values"), h=(1e-6, "pos"),
+          _bad=[("f: not a number", {"f": lambda W: "x"}, ["f"]), ("f: an array", {"f": lambda W: W}, ["f"]),
+                ("f: NaN", {"f": lambda W: math.nan}, ["f"])],
+          _edges=[("a scalar", {"W": 3.0}, _close(6.0))]),
         # cnn -------------------------------------------------------------------------------
         E("cnn.CNN", _exempt="a record of weight arrays made by init_cnn and train; forward checks the images against it"),
         E("cnn.init_cnn", rng=(rng, "rng"), filters=(2, "size"), kernel=(3, "size"), image=(6, "size"),
@@ -398,6 +470,45 @@ def _table() -> list[Entry]:
         E("data.distance_to_polygon", P=(X52, "array"), polygon=(poly, "array"),
           _bad=[("polygon: two vertices", {"polygon": poly[:2]}, ["polygon"])],
           _edges=[("a vertex", {"P": np.array([[1.0, 0.0]])}, _close([0.0]))]),
+        # descent ---------------------------------------------------------------------------
+        E("descent.mse", W=(np.array([0.5, -0.2]), "values-nan-inf"), A=(A5, "array+short"), y=(t5, "array+short"),
+          _bad=[("W: three entries", {"W": np.ones(3)}, ["W"]), ("A: three columns", {"A": np.ones((5, 3))}, ["A"])],
+          _edges=[("rows at once", {"W": np.array([[0.5, -0.2], [1.0, 0.0]])},
+                   lambda r: r.shape == (2,) and np.isclose(r[1], 0.5 * np.mean((A5[:, 0] - t5) ** 2))),
+                  ("at the least-squares fit", {"W": np.linalg.lstsq(A5, t5, rcond=None)[0]},
+                   lambda r: np.isclose(r, 0.5 * np.mean((A5 @ np.linalg.lstsq(A5, t5, rcond=None)[0] - t5) ** 2)))]),
+        E("descent.mse_gradient", W=(np.array([0.5, -0.2]), "values-nan-inf"), A=(A5, "array+short"),
+          y=(t5, "array+short"), _bad=[("W: three entries", {"W": np.ones(3)}, ["W"])],
+          _edges=[("at the least-squares fit", {"W": np.linalg.lstsq(A5, t5, rcond=None)[0]},
+                   lambda r: np.allclose(r, 0, atol=1e-12))]),
+        E("descent.descend", gradient=(lambda w: w, "callable"), w0=(np.ones(2), "array-extra"), lr=(0.1, "pos"),
+          steps=(3, "int"), momentum=(0.0, "prob"),
+          _bad=[("gradient: wrong shape", {"gradient": lambda w: w[:1]}, ["gradient"]),
+                ("gradient: not numbers", {"gradient": lambda w: "x"}, ["gradient"]),
+                ("lr: two rates for three starts", {"w0": np.ones((3, 2)), "lr": np.array([0.1, 0.2])}, ["lr"])],
+          _edges=[("one step", {"steps": 1}, _close([[1.0, 1.0], [0.9, 0.9]])),
+                  ("a rate per start", {"w0": np.ones((2, 2)), "lr": np.array([0.1, 0.5]), "steps": 1},
+                   lambda r: np.allclose(r[1], [[0.9, 0.9], [0.5, 0.5]]))]),
+        E("descent.minibatch_descent", A=(A5, "array"), y=(t5, "array+short"), w0=(np.zeros(2), "array"),
+          rng=(rng, "rng"), lr=(0.1, "pos"), epochs=(1, "int"), batch_size=(2, "int"),
+          _bad=[("batch_size: more than the examples", {"batch_size": 6}, ["batch_size"]),
+                ("w0: three entries", {"w0": np.zeros(3)}, ["w0"])],
+          _edges=[("one batch of all", {"batch_size": 5}, lambda r: r.shape == (2, 2))]),
+        E("descent.adam_path", gradient=(lambda w: w, "callable"), w0=(np.ones(2), "array"), lr=(0.1, "pos"),
+          steps=(3, "int"), _bad=[("gradient: wrong shape", {"gradient": lambda w: w[:1]}, ["gradient"])],
+          _edges=[("one step", {"steps": 1}, lambda r: np.allclose(r[1], 0.9, atol=1e-7))]),
+        E("descent.stable_lr", H=(np.array([[2.0, 0.5], [0.5, 1.0]]), "array"), momentum=(0.0, "prob"),
+          _bad=[("H: not symmetric", {"H": np.array([[1.0, 2.0], [0.0, 1.0]])}, ["H"]),
+                ("H: no positive eigenvalue", {"H": -np.eye(2)}, ["H"])],
+          _edges=[("diagonal", {"H": np.diag([4.0, 1.0])}, _close(0.5)),
+                  ("with momentum", {"H": np.diag([4.0, 1.0]), "momentum": 0.5}, _close(0.75))]),
+        E("descent.measured_stable_lr", gradient=(lambda w: w, "callable"), w0=(np.ones(2), "array"),
+          w_star=(np.zeros(2), "array"), lo=(0.1, "pos"), hi=(3.0, "pos"), momentum=(0.0, "prob"), steps=(50, "int"),
+          rounds=(1, "int"), k=(5, "int"),
+          _bad=[("lo above hi", {"lo": 4.0}, ["lo", "hi"]), ("k: one", {"k": 1}, ["k"]),
+                ("w_star: other length", {"w_star": np.zeros(3)}, ["w_star"]),
+                ("converges everywhere", {"hi": 1.0}, ["lo", "hi"])]),
+        E("descent.layer_gradient_norms", net=(net3, "obj"), X=(X52, "array+short"), y=(y53, "labels+short+range")),
         # dropout ---------------------------------------------------------------------------
         E("dropout.mask", shape=((3, 4), "shape"), p=(0.5, "prob"), rng=(rng, "rng")),
         E("dropout.dropout", a=(np.ones((3, 4)), "values"), p=(0.5, "prob"), rng=(rng, "rng"),

@@ -116,42 +116,118 @@ def test_backprop_of_a_stack_is_each_network_alone():
 def test_first_right_and_relapses_are_read_from_the_record():
     right = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [1, 1, 1]], dtype=bool)  # (K, S)
     runs = backprop.XorRuns(*[np.zeros(3)] * 5, first=np.array([10, 20, 40]), right=right, every=10)
-    assert list(runs.learned) == [True, True, True]
+    assert list(runs.final) == [True, True, True]
     assert list(runs.relapsed) == [True, False, False]
+    assert list(runs.last_lost()) == [30, -1, -1]
     assert list(runs.take(np.array([True, False, True])).first) == [10, 40]
+    # shorter than the window: the share right over all checks after epoch 0, 3/4 < 0.9
+    assert list(runs.learned) == [False, False, False]
 
 
-def test_sharpness_is_the_hessians_largest_eigenvalue():
+def test_learned_is_a_window_of_the_last_thousand_epochs():
+    """Right at 90 of the last 100 checks (every 10 epochs) counts, at 89 it does not, whatever
+    the last check says."""
+    right = np.ones((1001, 4), dtype=bool)
+    right[-10:, 0] = False            # 90 of 100 right, wrong at the end: learned
+    right[-11:, 1] = False            # 89 of 100: not learned
+    right[:901, 2] = False            # wrong until epoch 9,000, right after: learned
+    right[-5:, 3] = False
+    right[-1, 3] = True               # right at the end, 96 of 100: learned
+    runs = backprop.XorRuns(*[np.zeros(4)] * 5, first=np.zeros(4, int), right=right, every=10)
+    assert list(runs.learned) == [True, False, True, True]
+    assert list(runs.final) == [False, False, True, True]
+    assert backprop.WINDOW == 1000 and backprop.SHARE == 0.9
+
+
+def test_lr_per_run_and_a_continued_run_are_the_same_arithmetic():
+    W1, W2 = backprop.xor_starts([1, 2, 3], "normal")
+    lrs = np.array([0.5, 2.0, 0.125])
+    both = backprop.train_xor(W1, W2, biases=True, loss="cross-entropy", lr=lrs, epochs=300)
+    for k, lr in enumerate(lrs):
+        alone = backprop.train_xor(W1[k:k + 1], W2[k:k + 1], biases=True, loss="cross-entropy", lr=lr,
+                                   epochs=300)
+        assert np.array_equal(both.W1[k], alone.W1[0]) and np.array_equal(both.b1[k], alone.b1[0])
+    half = backprop.train_xor(W1, W2, biases=True, loss="cross-entropy", lr=lrs, epochs=150)
+    rest = backprop.train_xor(half.W1, half.W2, b1=half.b1, b2=half.b2, biases=True, loss="cross-entropy",
+                              lr=lrs, epochs=150)
+    for a, b in ((rest.W1, both.W1), (rest.W2, both.W2), (rest.b1, both.b1), (rest.b2, both.b2)):
+        assert np.array_equal(a, b)
+    # biases given but not learned stay where they are
+    fixed = backprop.train_xor(W1, W2, b1=np.ones((3, 2)), b2=np.ones((3, 1)), epochs=10)
+    assert np.array_equal(fixed.b1, np.ones((3, 2))) and np.array_equal(fixed.b2, np.ones((3, 1)))
+
+
+def test_sharpness_trace_is_the_sharpness_of_runs_stopped_there():
+    W1, W2 = backprop.xor_starts([0, 1])
+    W1, W2 = np.concatenate([W1, W1]), np.concatenate([W2, W2])
+    biases, loss, lr = [False, True, False, True], ["squared", "squared", "cross-entropy", "cross-entropy"], 0.5
+    lam, E = backprop.sharpness_trace(W1, W2, biases=biases, loss=loss, lr=lr, epochs=200, every=100)
+    assert lam.shape == E.shape == (2, 4)
+    for k in range(4):
+        runs = backprop.train_xor(W1[k:k + 1], W2[k:k + 1], biases=biases[k], loss=loss[k], lr=lr,
+                                  epochs=200, every=10)
+        want = backprop.xor_sharpness(runs, biases=biases[k], loss=loss[k])[0]
+        assert lam[-1, k] == pytest.approx(want, rel=1e-9)
+        g = backprop.backprop(runs.W1, runs.W2, X, Y, b1=runs.b1, b2=runs.b2, loss=loss[k])
+        assert E[-1, k] == pytest.approx(g.E[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("biases, loss", [(False, "squared"), (True, "cross-entropy")])
+def test_hessian_is_the_second_differences_of_the_loss(biases, loss):
     """Against a Hessian of E from second differences of the loss itself (no gradient used)."""
     W1, W2 = backprop.xor_starts([5, 6], "normal")
-    runs = backprop.train_xor(W1, W2, epochs=300, every=300)
-    got = backprop.xor_sharpness(runs)
+    runs = backprop.train_xor(W1, W2, biases=biases, loss=loss, epochs=300, every=300)
+    H = backprop.xor_hessian(runs, biases=biases, loss=loss)
+    got = backprop.xor_sharpness(runs, biases=biases, loss=loss)
     for k in range(2):
-        theta = np.concatenate([runs.W1[k].ravel(), runs.W2[k].ravel()])
-        E = lambda p: backprop.backprop(p[:4].reshape(2, 2), p[4:].reshape(2, 1), X, Y).E
+        parts = [runs.W1[k].ravel(), runs.W2[k].ravel()] + ([runs.b1[k], runs.b2[k]] if biases else [])
+        theta = np.concatenate(parts)
+
+        def E(p):
+            b1, b2 = (p[6:8], p[8:]) if biases else (None, None)
+            return backprop.backprop(p[:4].reshape(2, 2), p[4:6].reshape(2, 1), X, Y, b1=b1, b2=b2,
+                                     loss=loss).E
+
         h, P = 1e-4, len(theta)
-        H = np.zeros((P, P))
+        want = np.zeros((P, P))
         for i in range(P):
             for j in range(P):
                 ei, ej = np.eye(P)[i] * h, np.eye(P)[j] * h
-                H[i, j] = (E(theta + ei + ej) - E(theta + ei - ej) - E(theta - ei + ej)
-                           + E(theta - ei - ej)) / (4 * h * h)
-        assert got[k] == pytest.approx(np.linalg.eigvalsh(H)[-1], rel=1e-5)
+                want[i, j] = (E(theta + ei + ej) - E(theta + ei - ej) - E(theta - ei + ej)
+                              + E(theta - ei - ej)) / (4 * h * h)
+        assert H.shape == (2, P, P)
+        assert np.allclose(H[k], want, rtol=1e-5, atol=1e-6)
+        assert got[k] == pytest.approx(np.linalg.eigvalsh(want)[-1], rel=1e-5)
 
 
 def test_variants_are_each_run_alone_and_a_nudge_is_one_ulp():
     out = backprop.xor_variants(range(3), inits=("uniform",), epochs=200, every=10)
     assert set(out) == {("uniform", b, l) for b in (False, True) for l in backprop.LOSSES}
     W1, W2 = backprop.xor_starts(range(3))
-    for (_, biases, loss), (runs, flips) in out.items():
+    for (_, biases, loss), (runs, nudged) in out.items():
         alone = backprop.train_xor(W1, W2, biases=biases, loss=loss, epochs=200, every=10)
         assert np.array_equal(runs.W1, alone.W1) and np.array_equal(runs.right, alone.right)
-        assert flips.dtype == bool and flips.shape == (3,)
+        moved = backprop.train_xor(np.nextafter(W1, np.inf), W2, biases=biases, loss=loss, epochs=200,
+                                   every=10)
+        assert np.array_equal(nudged.W1, moved.W1)
+        assert np.all(np.abs(np.nextafter(W1, np.inf) - W1) <= np.spacing(W1))
+
+
+def test_variants_take_a_learning_rate_per_loss():
+    rates = {"squared": 2.0, "cross-entropy": 0.125}
+    out = backprop.xor_variants(range(2), inits=("normal",), biases=(True,), lr=rates, nudge=False,
+                                epochs=100, every=10)
+    W1, W2 = backprop.xor_starts(range(2), "normal")
+    for (_, biases, loss), (runs, nudged) in out.items():
+        alone = backprop.train_xor(W1, W2, biases=biases, loss=loss, lr=rates[loss], epochs=100)
+        assert nudged is None and np.array_equal(runs.W1, alone.W1)
+    with pytest.raises(ValueError, match="lr"):
+        backprop.xor_variants(range(2), lr={"squared": 2.0}, epochs=10)
 
 
 def test_seed_table_counts_and_fits_the_page():
     out = backprop.xor_variants(range(4), epochs=100, every=10)
-    text = backprop.seed_table(out, 4)
+    text = backprop.seed_table(out)
     assert all(len(line) <= 72 for line in text.splitlines())
     learned = out[("normal", True, "squared")][0].learned.sum()
     assert text.splitlines()[3].split()[6] == str(learned)  # "  with biases ..." of squared error
@@ -175,6 +251,10 @@ def test_finite_difference_of_a_closed_form():
     (lambda: backprop.train_xor(np.ones((1, 2, 2)), np.ones((1, 2, 1)), epochs=0), "epochs"),
     (lambda: backprop.train_xor(np.ones((1, 2, 2)), np.ones((1, 2, 1)), epochs=10, every=3), "every"),
     (lambda: backprop.train_xor(np.ones((1, 2, 2)), np.ones((1, 2, 1)), loss="hinge"), "loss"),
+    (lambda: backprop.train_xor(np.ones((2, 2, 2)), np.ones((2, 2, 1)), lr=[0.5, 0.5, 0.5]), "lr"),
+    (lambda: backprop.train_xor(np.ones((1, 2, 2)), np.ones((1, 2, 1)), b1=np.ones(2)), "b1"),
+    (lambda: backprop.train_xor(np.ones((2, 2, 2)), np.ones((2, 2, 1)), epochs=10).take(np.array([5])),
+     "index"),
 ])
 def test_bad_input_is_named(call, words):
     with pytest.raises(ValueError, match=words):
