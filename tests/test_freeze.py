@@ -123,6 +123,15 @@ def test_a_cell_that_names_the_data_folder_depends_on_it(book):
     (book / "a.qmd").write_text("```{python}\nfrom pathlib import Path\n"
                                 "rows = (Path('data') / 'table.csv').read_text()\n```\n")
     assert "data/table.csv" in deps_of("a.qmd", book)
+    (book / "a.qmd").write_text("```{python}\nrows = open('data/table.csv').read()\n```\n")
+    assert "data/table.csv" in deps_of("a.qmd", book)
+
+
+def test_the_word_data_that_is_not_a_path_is_no_dependency(book):
+    # an argument named in a message, matplotlib's coordinates, an f-string's words: not data/
+    (book / "a.qmd").write_text("```{python}\ncheck('data', {})\nax.annotate('x', xycoords='data')\n"
+                                "f'data/ holds {n} files'\n```\n")
+    assert not any(name.startswith("data/") for name in deps_of("a.qmd", book))
 
 
 def test_magics_are_read_as_the_code_they_run(book):

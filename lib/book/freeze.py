@@ -71,8 +71,18 @@ def _name(node: ast.AST) -> str:
 
 
 def _names_data(tree: ast.AST) -> bool:
-    return any(isinstance(n, ast.Constant) and isinstance(n.value, str)
-               and (n.value == "data" or n.value.startswith("data/")) for n in ast.walk(tree))
+    """A path into data/: "data/..." (not in an f-string's text), or "data" joined by `/` or
+    passed to Path(), open() or os.path.join(); not an argument named "data" in a message."""
+    for parent in ast.walk(tree):
+        if isinstance(parent, ast.JoinedStr):
+            continue
+        path_call = isinstance(parent, ast.Call) and _name(parent.func).split(".")[-1] in ("Path", "open", "join")
+        joined = isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Div)
+        for n in ast.iter_child_nodes(parent):
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and (
+                    n.value.startswith("data/") or (n.value == "data" and (path_call or joined))):
+                return True
+    return False
 
 
 def dependencies(chapter: Path | str, root: Path = project.ROOT) -> list[Path]:
