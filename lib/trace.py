@@ -13,12 +13,17 @@ For the last hidden layer, the sd of the contribution is exactly the root-mean-s
 that mean-ablating the unit makes to the output's weighted input over the same inputs (both are
 the RMS of W[j] · (a_j - mean a_j)); accuracy and cross-entropy depend on how that change falls
 near the decision boundary, so the sd need not rank units as the ablation does.
+
+Two more ways to look at a trained network: `interval_bounds` bounds every unit over a box of
+inputs without evaluating it there, and `rearrange` reorders and turns over a layer's units,
+which changes the weights but not the function (the network's symmetries).
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
 import numpy as np
+from scipy.special import expit
 
 from lib import check, mlp
 
@@ -94,6 +99,61 @@ def ablate_each(net: mlp.MLP, X: np.ndarray, layer: int, values) -> np.ndarray:
         held[:, j] = v
         out.append(mlp.predict(tail, held))
     return np.array(out)
+
+
+def interval_bounds(net: mlp.MLP, low, high) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Bounds on every layer's activations over the box low <= x <= high (each (d_in,)):
+    [(low, high)] per layer, the input first, each pair (units,). Interval arithmetic: a weighted
+    sum of the box's centre c and half-widths r ranges over c·W + b ± r·|W|, and every activation
+    here rises with its input. Exact for the first layer (a linear function on a box is extreme
+    at a corner); sound but looser deeper, where the units' extremes need not be reached together.
+    """
+    net = _single(net)
+    if net.output == "softmax":
+        raise ValueError("net must have a sigmoid or bernoulli output: a softmax output is not bounded unit by unit")
+    d = net.sizes[0]
+    low = check.array("low", low, shape=(d,), axes="(inputs,) corner of the box")
+    high = check.array("high", high, shape=(d,), axes="(inputs,) corner of the box")
+    if np.any(low > high):
+        raise ValueError("low must not exceed high in any input: the box would be empty")
+    f = mlp.ACTIVATIONS[net.hidden][0]
+    bounds = [(low, high)]
+    for l, (W, b) in enumerate(zip(net.W, net.b)):
+        c, r = (low + high) / 2, (high - low) / 2
+        z, spread = c @ W + b, r @ np.abs(W)  # (d_in,) @ (d_in, d_out) -> (d_out,)
+        g = f if l < len(net.W) - 1 else expit  # the output: sigmoid, unit by unit
+        low, high = g(z - spread), g(z + spread)
+        bounds.append((low, high))
+    return bounds
+
+
+def rearrange(net: mlp.MLP, layer: int, order, signs=None) -> mlp.MLP:
+    """`net` with the units of hidden layer `layer` (1 = the first) reordered, new unit i being
+    old unit order[i], and turned over where signs[i] = -1; the function it computes is the same.
+
+    Turning a unit over negates its incoming weights and bias, so its activation becomes
+    f(-z): -f(z) for tanh, 1 - f(z) for the sigmoid; its outgoing weights are negated to match
+    (and, for the sigmoid, added to the next biases). A ReLU unit cannot be turned over.
+    """
+    net = _single(net)
+    layer = check.integer("layer", layer, 1, len(net.W) - 1)
+    n = net.W[layer].shape[0]
+    order = np.asarray(check.array("order", order, shape=(n,), dtype=None, axes="(units,) a permutation"))
+    if order.dtype.kind not in "iu" or not np.array_equal(np.sort(order), np.arange(n)):
+        raise ValueError(f"order must be a permutation of 0..{n - 1}")
+    signs = np.ones(n) if signs is None else check.array("signs", signs, shape=(n,), axes="(units,) +1 or -1")
+    if not np.all(np.isin(signs, (-1.0, 1.0))):
+        raise ValueError("signs must hold only +1 and -1")
+    if net.hidden == "relu" and np.any(signs < 0):
+        raise ValueError("signs: a ReLU unit cannot be turned over (relu(-z) is not a function of relu(z))")
+    W, b = list(net.W), list(net.b)
+    W[layer - 1] = W[layer - 1][:, order] * signs  # incoming: (d_in, n)
+    b[layer - 1] = b[layer - 1][order] * signs
+    out = W[layer][order]  # outgoing: (n, d_out)
+    if net.hidden == "sigmoid":  # sigmoid(-z) = 1 - sigmoid(z): the 1 moves into the next biases
+        b[layer] = b[layer] + out[signs < 0].sum(axis=0)
+    W[layer] = out * signs[:, None]
+    return replace(net, W=tuple(W), b=tuple(b))
 
 
 def _single(net) -> mlp.MLP:

@@ -1,4 +1,5 @@
 """Tracing contributions backwards, PCA, and the star data, each against an independent computation."""
+import itertools
 import statistics
 
 import numpy as np
@@ -9,7 +10,8 @@ from sklearn.decomposition import PCA
 from lib import mlp
 from lib.data import distance_to_polygon, inside, star, star_polygon
 from lib.pca import pca
-from lib.trace import ablate_each, contributions, strength, trace_back, without_unit
+from lib.trace import (ablate_each, contributions, interval_bounds, rearrange, strength, trace_back,
+                       without_unit)
 
 
 @pytest.mark.parametrize("measure", ["sd", "mean_abs"])
@@ -161,3 +163,80 @@ def test_distance_to_polygon_by_hand():
     square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
     P = np.array([[0.5, 0.5], [2.0, 0.5], [0.5, 0.1], [2.0, 2.0]])
     assert np.allclose(distance_to_polygon(P, square), [0.5, 1.0, 0.1, np.sqrt(2)])
+
+
+def _tiny(w, b, hidden="tanh"):
+    """One input layer of len(b) units with incoming weights w (2, units) and biases b, one output."""
+    w, b = np.asarray(w, float), np.asarray(b, float)
+    return mlp.MLP((w, np.ones((len(b), 1))), (b, np.zeros(1)), hidden=hidden)
+
+
+def test_interval_bounds_of_one_unit_by_hand():
+    # z = x1 - 2 x2 + 0.5 over [-1, 1]^2 runs from 0.5 - 3 to 0.5 + 3, at the corners (-1, 1) and (1, -1)
+    low, high = interval_bounds(_tiny([[1.0], [-2.0]], [0.5]), -np.ones(2), np.ones(2))[1]
+    assert np.allclose([low[0], high[0]], np.tanh([-2.5, 3.5]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "relu"])
+def test_interval_bounds_hold_every_sample_and_are_reached_in_the_first_layer(hidden):
+    rng = np.random.default_rng(3)
+    net = mlp.init_mlp((3, 7, 5, 1), rng, hidden=hidden, scale=2.0)
+    low, high = np.array([-0.5, 0.0, 1.0]), np.array([0.5, 0.2, 3.0])
+    bounds = interval_bounds(net, low, high)
+    inside_box = rng.uniform(low, high, (5000, 3))
+    for (lo, hi), A in zip(bounds, mlp.forward(net, inside_box)):  # sound at every layer
+        assert np.all(A >= lo - 1e-12) and np.all(A <= hi + 1e-12)
+    corners = np.array(list(itertools.product(*zip(low, high))))  # the 8 corners of the box
+    first = mlp.forward(net, corners)[1]  # a linear function on a box is extreme at a corner
+    assert np.allclose(bounds[1][0], first.min(axis=0)) and np.allclose(bounds[1][1], first.max(axis=0))
+
+
+def test_interval_bounds_of_a_point_are_the_forward_pass():
+    net = mlp.init_mlp((2, 4, 3, 1), np.random.default_rng(4), hidden="tanh")
+    x = np.array([0.3, -0.7])
+    for (lo, hi), A in zip(interval_bounds(net, x, x), mlp.forward(net, x[None])):
+        assert np.allclose(lo, A[0], rtol=1e-14) and np.allclose(hi, A[0], rtol=1e-14)
+
+
+def test_interval_bounds_refuse_an_empty_box_and_a_softmax():
+    net = mlp.init_mlp((2, 3, 1), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="low"):
+        interval_bounds(net, np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match="softmax"):
+        interval_bounds(mlp.init_mlp((2, 3, 3), np.random.default_rng(0), output="softmax"),
+                        np.zeros(2), np.ones(2))
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "relu"])
+def test_rearranged_network_computes_the_same_function(hidden):
+    rng = np.random.default_rng(6)
+    net = mlp.init_mlp((2, 6, 5, 1), rng, hidden=hidden, scale=2.0)
+    X = rng.uniform(-2, 2, (200, 2))
+    order = rng.permutation(5)
+    signs = np.ones(5) if hidden == "relu" else np.array([1.0, -1.0, -1.0, 1.0, -1.0])
+    turned = rearrange(net, 2, order, signs)
+    assert np.allclose(mlp.predict(turned, X), mlp.predict(net, X), rtol=0, atol=1e-12)
+    # the layer itself: new unit i is old unit order[i], turned over where signs[i] = -1
+    old, new = mlp.forward(net, X)[2], mlp.forward(turned, X)[2]
+    flipped = -old[:, order] if hidden == "tanh" else 1 - old[:, order]
+    assert np.allclose(new, np.where(signs < 0, flipped, old[:, order]), atol=1e-12)
+    assert not np.allclose(turned.W[1], net.W[1])  # the weights did change
+
+
+def test_rearrange_undone_by_the_inverse_gives_the_weights_back():
+    rng = np.random.default_rng(8)
+    net = mlp.init_mlp((2, 4, 3, 1), rng, hidden="sigmoid")
+    order, signs = np.array([2, 0, 3, 1]), np.array([-1.0, 1.0, -1.0, -1.0])
+    back = rearrange(rearrange(net, 1, order, signs), 1, np.argsort(order), signs[np.argsort(order)])
+    for a, b in zip(back.W + back.b, net.W + net.b):
+        assert np.allclose(a, b, rtol=0, atol=1e-14)
+
+
+def test_rearrange_refuses_what_is_not_a_symmetry():
+    net = mlp.init_mlp((2, 3, 1), np.random.default_rng(0), hidden="relu")
+    with pytest.raises(ValueError, match="ReLU"):
+        rearrange(net, 1, np.arange(3), np.array([1.0, -1.0, 1.0]))
+    with pytest.raises(ValueError, match="order"):
+        rearrange(net, 1, np.array([0, 1, 1]))
+    with pytest.raises(ValueError, match="signs"):
+        rearrange(net, 1, np.arange(3), np.array([1.0, 2.0, 1.0]))
