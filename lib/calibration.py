@@ -10,13 +10,19 @@ a forecaster for being surer, or less sure, than the evidence. The expected cali
 the predictions into bins by their confidence (their largest probability), and average, weighted
 by the bins' sizes, the gap between each bin's mean confidence and its accuracy.
 
+Temperature scaling (Guo et al. 2017) is the simplest remedy for miscalibration: divide the
+logits by one number T, chosen to minimise the NLL on held-out data. It never changes which class
+is the most probable.
+
 P is (n, classes), each row a probability distribution; y (n,) the true classes.
 """
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import brentq
 
 from lib import check
+from lib.softmax import softmax
 
 
 def _inputs(P, y) -> tuple[np.ndarray, np.ndarray]:
@@ -66,3 +72,33 @@ def ece(P, y, bins: int = 10) -> float:
     mean_conf, accuracy, count = confidence_bins(P, y, bins)
     full = count > 0
     return float(np.sum(count[full] / count.sum() * np.abs(mean_conf[full] - accuracy[full])))
+
+
+def fit_temperature(Z, y) -> float:
+    """The temperature T > 0 that minimises the mean NLL of softmax(Z / T) for the true classes y:
+    Z (n, classes) logits. In β = 1/T the NLL is convex, with derivative
+    mean(E_softmax(βZ)[z] - z_y) (the softmax's expected logit minus the true one), so T is the
+    one root of that derivative. A ValueError if there is none: if every true class already has
+    the largest logit (the NLL falls for ever as T -> 0), or if the logits do no better than
+    uniform guessing (the best T is infinite)."""
+    Z = check.array("Z", Z, ndim=2, axes="(n, classes) logits")
+    y = check.labels("y", y, n=len(Z), classes=Z.shape[1], per="Z")
+    true = Z[np.arange(len(y)), y]
+
+    def slope(beta: float) -> float:  # d NLL / d beta
+        return float(((softmax(beta * Z) * Z).sum(axis=1) - true).mean())
+
+    scale = np.abs(Z).max()
+    if (Z.max(axis=1) - true).mean() <= 1e-12 * (1 + scale):
+        raise ValueError("Z: every true class already has the largest logit, so the NLL falls as "
+                         "T -> 0 and no temperature minimises it")
+    if slope(0.0) >= 0:
+        raise ValueError("Z: the logits do no better than uniform guessing on y (NLL is smallest as "
+                         "T -> infinity)")
+    high = 1.0
+    while slope(high) <= 0:  # the slope rises towards mean(max z - z_y) > 0
+        high *= 2
+        if high * scale > 1e300:
+            raise ValueError("Z: the logits' gaps are too small for a temperature to be found")
+    beta = brentq(slope, 0.0, high, xtol=1e-12, rtol=1e-12)
+    return float(1 / beta)

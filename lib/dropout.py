@@ -108,3 +108,16 @@ def geometric_mean_se(P: np.ndarray, axis: int = 0) -> np.ndarray:
     J = g[..., :, None] * (np.eye(g.shape[-1]) - g[..., None, :])  # (..., K, K): dg_i / dL_j
     var = np.einsum("...ij,...jk,...ik->...i", J, cov, J)
     return np.sqrt(np.maximum(var, 0))
+
+
+def masked_moments(a: np.ndarray, W: np.ndarray, p: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance of (a * m) @ W over inverted-dropout masks m at rate p on the inputs a
+    of a linear layer: a @ W, and p / (1 - p) · (a²) @ (W²), each (..., d_out) for a (..., d_in),
+    W (d_in, d_out). A mask entry is 0 or 1 / (1 - p): mean 1, variance p / (1 - p); the entries
+    are independent, so their terms' variances add. (DropConnect, one mask entry per weight,
+    gives each output the same variance; dropout, one per input, makes the outputs covary.)"""
+    p = _check_p(p)
+    a, W = check.array("a", a, ndim=(1, 2)), check.array("W", W, ndim=2)
+    if a.shape[-1] != W.shape[0]:
+        raise ValueError(f"a's last axis ({a.shape[-1]}) must match W's rows, W has shape {W.shape}")
+    return a @ W, p / (1 - p) * (a * a) @ (W * W)  # (..., d_in) @ (d_in, d_out) -> (..., d_out)

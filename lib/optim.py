@@ -1,4 +1,10 @@
-"""Adam (Kingma & Ba, 2015), the optimiser the book's networks train with."""
+"""Adam (Kingma & Ba, 2015), the optimiser the book's networks train with, and its variant with
+decoupled weight decay, AdamW (Loshchilov & Hutter, 2019).
+
+An L2 penalty (λ/2)‖w‖² is added to the loss, so its gradient λw joins the loss's gradient and
+is divided, like it, by Adam's running root mean square: Adam(l2) is `Adam` given g + λw.
+Decoupled weight decay shrinks the weights outside the adaptive step instead, w ← w - lr·λ·w
+at every step: `Adam(params, lr, weight_decay=λ)` (PyTorch's AdamW does the same)."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +15,11 @@ from lib import check
 class Adam:
     """Adam over a list of parameter arrays; step() returns the updated arrays, new objects each time."""
 
-    def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+    def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 weight_decay: float = 0.0):
         lr, eps = check.number("lr", lr, low=0, low_open=True), check.number("eps", eps, low=0, low_open=True)
+        # decoupled (AdamW): each step first multiplies every parameter by 1 - lr * weight_decay
+        self.weight_decay = check.number("weight_decay", weight_decay, low=0, high=1 / lr, high_open=True)
         beta1, beta2 = check.number("beta1", beta1, 0, 1, high_open=True), check.number("beta2", beta2, 0, 1, high_open=True)
         params = [check.array(f"params[{i}]", p, dtype=None, empty=True)
                   for i, p in enumerate(check.instance("params", params, (list, tuple)))]
@@ -41,5 +50,7 @@ class Adam:
             denom += self.eps
             step = np.divide(m1, denom, out=denom)
             step *= self.lr / c1
+            if self.weight_decay:
+                p = p * (1 - self.lr * self.weight_decay)
             out.append(p - step)
         return out

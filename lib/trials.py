@@ -12,6 +12,7 @@ power grows; it assumes the paired differences are roughly normal, which five ru
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,6 +145,60 @@ def sign_flip_p(a, b) -> float:
     signs = 1 - 2 * ((np.arange(2 ** len(d))[:, None] >> np.arange(len(d))) & 1)  # (2^n, n) of ±1
     means = np.abs(signs @ d) / len(d)
     return float(np.mean(means >= abs(d.mean()) * (1 - 1e-12)))
+
+
+def welch_interval(a, b, level: float = 0.95) -> tuple[float, float]:
+    """The `level` confidence interval (low, high) of mean(a) - mean(b) when the runs of A and B
+    are *not* paired: two independent samples with unequal variances (Welch 1947), with
+    Welch–Satterthwaite's degrees of freedom. Runs that are paired are compared with `compare`."""
+    a, b = _values(a, "a"), _values(b, "b")
+    level = check.number("level", level, 0, 1, low_open=True, high_open=True)
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)  # squared standard errors
+    gap, se = float(a.mean() - b.mean()), float(np.sqrt(va + vb))
+    if se == 0:
+        return gap, gap
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
+    return gap - half, gap + half
+
+
+def paired_power(gap: float, sd: float, n: int, level: float = 0.95) -> float:
+    """The power of the paired t test (`compare`'s interval at `level`) with n pairs: the chance
+    that the interval excludes 0 when the true mean difference is `gap` and the differences are
+    normal with standard deviation `sd`. From the noncentral t distribution, noncentrality
+    gap·√n / sd (both tails, so 1 - level when gap = 0)."""
+    gap, sd = check.number("gap", gap), check.number("sd", sd, low=0, low_open=True)
+    n = check.integer("n", n, low=2)
+    level = check.number("level", level, 0, 1, low_open=True, high_open=True)
+    df, shift = n - 1, abs(gap) * np.sqrt(n) / sd
+    critical = stats.t.ppf(0.5 + level / 2, df)
+    # P(T > c) + P(T < -c) for T ~ nct(df, shift); the second written as an upper tail with
+    # -shift, which SciPy evaluates where its lower tail at -c returns NaN
+    power = stats.nct.sf(critical, df, shift) + stats.nct.sf(critical, df, -shift)
+    if not np.isfinite(power):
+        raise ValueError(f"gap, sd and n: the noncentral t could not be evaluated at shift {shift:g}")
+    return float(min(power, 1.0))
+
+
+def repeated_measures_f(values) -> tuple[float, float]:
+    """One-way repeated-measures ANOVA: does the mean differ between the k conditions (columns)
+    of `values` (n, k), measured on the same n units (rows, e.g. seeds)? The F statistic
+    (between conditions, against the condition × unit residual, the units' own levels removed)
+    and its p-value on (k - 1, (k - 1)(n - 1)) degrees of freedom. With k = 2 it is the paired
+    t test (F = t²). It assumes normal residuals and sphericity (equal variances of every
+    difference between two conditions)."""
+    v = check.array("values", values, ndim=2, axes="(units, conditions)")
+    n, k = v.shape
+    if n < 2 or k < 2:
+        raise ValueError(f"values must have at least 2 units (rows) and 2 conditions (columns), got {v.shape}")
+    residual = v - v.mean(axis=1, keepdims=True) - v.mean(axis=0) + v.mean()  # (n, k)
+    between = n * ((v.mean(axis=0) - v.mean()) ** 2).sum() / (k - 1)
+    within = (residual**2).sum() / ((k - 1) * (n - 1))
+    tiny = (1e-12 * np.abs(v).max()) ** 2  # rounding, not residual variance
+    if within <= tiny:  # every unit shows the same differences: as `paired_p` for equal differences
+        return (0.0, 1.0) if between <= tiny else (math.inf, 0.0)
+    F = between / within
+    return float(F), float(stats.f.sf(F, k - 1, (k - 1) * (n - 1)))
 
 
 def holm(p, alpha: float = 0.05) -> np.ndarray:

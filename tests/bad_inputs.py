@@ -47,6 +47,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import scipy.sparse  # noqa: E402
 import scipy.special  # noqa: E402
+import scipy.stats  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import lib  # noqa: E402
@@ -359,6 +360,12 @@ def _table() -> list[Entry]:
         E("calibration.ece", P=(P43, "array+neg+above1"), y=(y4, "labels+short+range"), bins=(10, "int"),
           _bad=[("bins: a million", {"bins": 10**6}, ["bins"])],
           _edges=[("one bin", {"bins": 1}, _close(0.175))]),
+        E("calibration.fit_temperature", Z=(np.log(P43), "array"), y=(y4, "labels+short+range"),
+          _bad=[("Z: every true class ahead", {"y": np.log(P43).argmax(1)}, ["Z"]),
+                ("Z: no better than uniform", {"Z": np.ones((4, 3))}, ["Z"])],
+          _edges=[("three right in four: softmax(1/T) = 3/4", {"Z": np.array([[1.0, 0.0]] * 4),
+                                                                "y": np.array([0, 0, 0, 1])},
+                   _close(1 / np.log(3)))]),
         E("calibration.confidence_bins", P=(P43, "array+neg+above1"), y=(y4, "labels+short+range"),
           bins=(10, "int"),
           _edges=[("one bin", {"bins": 1}, lambda r: np.allclose([r[0][0], r[1][0], r[2][0]], [0.675, 0.5, 4]))]),
@@ -525,6 +532,11 @@ def _table() -> list[Entry]:
           _bad=[("P: one axis", {"P": P43[0]}, ["P"]), ("axis: the class axis", {"axis": -1}, ["axis"])],
           _edges=[("one sample", {"P": P423[:1]}, _close(P43[:2])),
                   ("two equal samples", {"P": np.stack([P43, P43])}, _close(P43))]),
+        E("dropout.masked_moments", a=(np.array([1.0, 2.0]), "array-extra"), W=(np.ones((2, 3)), "array+short"),
+          p=(0.5, "prob"),
+          _bad=[("a: wrong length", {"a": np.ones(3)}, ["a", "W"])],
+          _edges=[("p = 0: no variance", {"p": 0.0}, lambda r: np.allclose(r[0], 3.0) and np.all(r[1] == 0)),
+                  ("p = 0.5", {}, lambda r: np.allclose(r[1], 5.0))]),
         E("dropout.geometric_mean_se", P=(P423, "array-extra-missing+neg"), axis=(0, "axis"),
           _bad=[("P: one sample", {"P": P423[:1]}, ["P"]),
                 ("P: a zero", {"P": np.stack([P43, np.eye(3)[[0, 1, 2, 0]]])}, ["P"]),
@@ -629,8 +641,9 @@ def _table() -> list[Entry]:
         E("mnist.load", split=("train", "choice"), data_dir=(tmp, "path"), _base=False),
         # optim -----------------------------------------------------------------------------
         E("optim.Adam", params=([np.zeros(3), np.zeros(2)], "list-short"), lr=(1e-3, "pos"), beta1=(0.9, "prob"),
-          beta2=(0.999, "prob"), eps=(1e-8, "pos"),
-          _bad=[("params: NaN", {"params": [np.array([np.nan])]}, ["params"])]),
+          beta2=(0.999, "prob"), eps=(1e-8, "pos"), weight_decay=(0.0, "nonneg"),
+          _bad=[("params: NaN", {"params": [np.array([np.nan])]}, ["params"]),
+                ("weight_decay: lr times it 1", {"weight_decay": 1000.0}, ["weight_decay"])]),
         E("optim.Adam.step", self=(adam, "fixed"), params=([np.ones(3), np.ones(2)], "list"),
           grads=([np.ones(3), np.ones(2)], "list"),
           _bad=[("grads: wrong shape", {"grads": [np.ones(3), np.ones(3)]}, ["grads"])],
@@ -924,6 +937,16 @@ def _table() -> list[Entry]:
           b=(np.array([0.4, 0.6, 0.5]), "array-extra+short"),
           _bad=[("a, b: 21 runs, too many to enumerate", {"a": np.ones(21), "b": np.zeros(21)}, ["a", "b"])],
           _edges=[("five of one sign", {"a": np.arange(1.0, 6.0), "b": np.zeros(5)}, lambda r: r == 2 / 32)]),
+        E("trials.welch_interval", a=(np.array([0.5, 0.6, 0.7]), "array-extra"),
+          b=(np.array([0.4, 0.6, 0.5, 0.3]), "array-extra"), level=(0.95, "unit"),
+          _edges=[("no spread", {"a": np.ones(2), "b": np.zeros(2)}, lambda r: r == (1.0, 1.0))]),
+        E("trials.paired_power", gap=(0.03, "real"), sd=(0.02, "pos"), n=(5, "int"), level=(0.95, "unit"),
+          _bad=[("n: one pair", {"n": 1}, ["n"])],
+          _edges=[("no effect: the level", {"gap": 0.0}, _close(0.05))]),
+        E("trials.repeated_measures_f", values=(np.array([[0.1, 0.3, 0.2], [0.4, 0.5, 0.9]]), "array"),
+          _bad=[("values: one unit", {"values": np.array([[0.1, 0.3, 0.2]])}, ["values"])],
+          _edges=[("two conditions: the paired t", {"values": np.array([[0.0, 1.0], [0.0, 2.0], [1.0, 1.5]])},
+                  lambda r: np.isclose(r[1], scipy.stats.ttest_1samp([1.0, 2.0, 0.5], 0).pvalue))]),
         E("trials.holm", p=(np.array([0.03, 0.001, 0.2]), "array+neg+above1"), alpha=(0.05, "unit"),
           _edges=[("one test", {"p": np.array([0.04])}, lambda r: r.tolist() == [True])]),
         E("trials.table", results=({"a": np.array([0.5, 0.6])}, "obj"), spec=(".1%", "text"),

@@ -1,9 +1,10 @@
 """Scoring rules and calibration, against hand computations and SciPy."""
 import numpy as np
 import pytest
+from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 
-from lib.calibration import brier, confidence_bins, ece, nll
+from lib.calibration import brier, confidence_bins, ece, fit_temperature, nll
 from lib.softmax import cross_entropy
 
 P = np.array([[0.7, 0.2, 0.1],
@@ -63,3 +64,36 @@ def test_a_calibrated_forecaster_has_a_small_ece_and_an_overconfident_one_does_n
 def test_bad_input_is_refused_by_name(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_fit_temperature_is_scipys_minimum_of_the_nll_and_recovers_a_known_temperature():
+    # labels drawn from softmax(z / 2.5): the fitted temperature should be near 2.5, and it
+    # should be the minimum SciPy's bounded search finds for the NLL as a function of T
+    rng = np.random.default_rng(7)
+    z = rng.normal(0, 4, (20_000, 5))
+    P_true = softmax(z / 2.5, axis=1)
+    labels = (P_true.cumsum(axis=1) > rng.random((20_000, 1))).argmax(axis=1)
+    T = fit_temperature(z, labels)
+    assert T == pytest.approx(2.5, rel=0.05)
+    loss = lambda t: -log_softmax(z / t, axis=1)[np.arange(20_000), labels].mean()
+    best = minimize_scalar(loss, bounds=(0.1, 20), method="bounded", options={"xatol": 1e-9})
+    assert T == pytest.approx(best.x, rel=1e-5)
+    h = 1e-4 * T  # the NLL is flat at T: a central difference
+    assert abs(loss(T + h) - loss(T - h)) / (2 * h) < 1e-6
+
+
+def test_temperature_keeps_the_ranking_and_overconfident_logits_get_t_above_1():
+    rng = np.random.default_rng(8)
+    z = rng.normal(0, 2, (5_000, 3))
+    labels = (softmax(z, axis=1).cumsum(axis=1) > rng.random((5_000, 1))).argmax(axis=1)
+    T = fit_temperature(3 * z, labels)  # logits three times too large
+    assert T == pytest.approx(3, rel=0.1)
+    assert np.array_equal(softmax(3 * z / T, axis=1).argmax(1), z.argmax(1))
+
+
+def test_no_finite_temperature_is_refused():
+    z = np.array([[2.0, 0.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="Z: every true class"):
+        fit_temperature(z, [0, 1])  # all right: the NLL falls as T -> 0
+    with pytest.raises(ValueError, match="uniform"):
+        fit_temperature(z, [1, 0])  # all wrong: best with T -> infinity

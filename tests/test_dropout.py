@@ -161,3 +161,41 @@ def test_dropconnect_silences_a_unit_with_probability_p_to_the_k(p, k):
     assert binomtest(int(draws.sum()), draws.size, p**k).pvalue > 1e-3
     none = int((~draws.any(axis=1)).sum())
     assert binomtest(none, len(draws), (1 - p**k) ** 10).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("p", [0.0, 0.3, 0.5])
+def test_masked_moments_are_the_exact_moments_over_every_mask(p):
+    # enumerate all 2^5 masks of 5 inputs, each weighted by its probability
+    from itertools import product
+
+    from lib.dropout import masked_moments
+    rng = np.random.default_rng(5)
+    a, W = rng.normal(size=(3, 5)), rng.normal(size=(5, 2))
+    outs, weights = [], []
+    for keep in product([0, 1], repeat=5):
+        keep = np.array(keep)
+        outs.append((a * keep / (1 - p)) @ W)
+        weights.append(np.prod(np.where(keep, 1 - p, p)))
+    outs, weights = np.array(outs), np.array(weights)  # (32, 3, 2), (32,)
+    mean = np.einsum("m,mij->ij", weights, outs)
+    var = np.einsum("m,mij->ij", weights, (outs - mean) ** 2)
+    got_mean, got_var = masked_moments(a, W, p)
+    assert np.allclose(got_mean, mean) and np.allclose(got_var, var)
+    assert np.allclose(masked_moments(a[0], W, p)[1], var[0])  # one example, (d_in,)
+
+
+def test_masked_moments_match_sampled_masks_and_dropconnect_has_the_same_variance():
+    from lib.dropout import dropconnect_mask, masked_moments
+    rng = np.random.default_rng(6)
+    a, W, p = rng.uniform(0, 2, 8), rng.normal(size=(8, 3)), 0.4
+    M = mask((20_000, 8), p, rng)
+    out = (a * M) @ W  # dropout: one entry per input
+    connect = np.array([a @ (W * dropconnect_mask(W, p, rng)) for _ in range(20_000)])
+    mean, var = masked_moments(a, W, p)
+    for sample in (out, connect):
+        assert np.allclose(sample.mean(axis=0), mean, atol=5 * np.sqrt(var / 20_000).max())
+        assert np.allclose(sample.var(axis=0), var, rtol=0.05)
+    # ... but dropout's outputs covary (they share each input's mask), DropConnect's do not
+    cov = p / (1 - p) * (a**2 * W[:, 0] * W[:, 1]).sum()
+    assert np.cov(out[:, 0], out[:, 1])[0, 1] == pytest.approx(cov, rel=0.1)
+    assert abs(np.corrcoef(connect[:, 0], connect[:, 1])[0, 1]) < 0.03

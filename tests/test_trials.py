@@ -1,4 +1,5 @@
 """Repeated experiments: summaries against the statistics module, verdicts by hand."""
+import math
 import statistics
 
 import matplotlib
@@ -135,3 +136,56 @@ def test_holm_by_hand():
     assert (p <= 0.05 / 4).tolist() == [False, True, False, False]
     assert trials.holm(p, alpha=0.1).tolist() == [True, True, False, True]  # 0.03 <= 0.1/2, 0.2 > 0.1
     assert not trials.holm([0.04, 0.04]).any() and trials.holm([0.02, 0.025]).all()
+
+
+@pytest.mark.parametrize("n_b, level", [(5, 0.95), (8, 0.9)])
+def test_welch_interval_is_scipys(n_b, level):
+    rng = np.random.default_rng(n_b)
+    a, b = rng.normal(1, 1, 5), rng.normal(0, 3, n_b)
+    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(level)
+    assert trials.welch_interval(a, b, level) == pytest.approx((ci.low, ci.high), rel=1e-10)
+    assert trials.welch_interval(np.ones(3), np.zeros(3)) == (1.0, 1.0)  # no spread at all
+
+
+def test_paired_power_gpower_example_and_the_noncentral_t_against_simulation():
+    # G*Power, one-sample t test, d = 1/3, n = 25, two-tailed α = 0.05: power 0.360 (Wuensch's
+    # G*Power handout); and the textbook case d_z = 0.5: 34 pairs for power 0.8, 33 too few
+    assert trials.paired_power(1 / 3, 1.0, 25) == pytest.approx(0.360, abs=5e-4)
+    assert trials.paired_power(0.5, 1.0, 33) < 0.8 < trials.paired_power(0.5, 1.0, 34)
+    # simulation: normal differences, the share of paired t intervals that exclude zero
+    rng = np.random.default_rng(3)
+    for gap, n in ((0.0, 5), (0.03, 5), (0.03, 9)):
+        d = rng.normal(gap, 0.02, (20_000, n))
+        half = trials.t_quantile(n) * d.std(axis=1, ddof=1) / np.sqrt(n)
+        hits = np.mean(np.abs(d.mean(axis=1)) > half)
+        power = trials.paired_power(gap, 0.02, n)
+        assert abs(hits - power) < 4 * np.sqrt(power * (1 - power) / 20_000) + 1e-3
+    assert trials.paired_power(0.0, 1.0, 5) == pytest.approx(0.05)  # its level, with no effect
+    assert trials.paired_power(-2.0, 1.0, 6) == trials.paired_power(2.0, 1.0, 6)
+    assert trials.paired_power(5.0, 0.1, 40) == 1.0  # where SciPy's lower tail gives NaN
+
+
+def test_repeated_measures_f_is_the_paired_t_test_for_two_conditions():
+    rng = np.random.default_rng(4)
+    v = rng.normal(size=(6, 2)) + [0.0, 0.8]
+    F, p = trials.repeated_measures_f(v)
+    t = stats.ttest_rel(v[:, 1], v[:, 0])
+    assert F == pytest.approx(t.statistic**2) and p == pytest.approx(t.pvalue)
+
+
+def test_repeated_measures_f_against_least_squares_and_unmoved_by_the_units_levels():
+    # the F test of the conditions in the additive model unit + condition, by least squares:
+    # (RSS without the conditions - RSS with them) / (k - 1) over RSS / ((k - 1)(n - 1))
+    rng = np.random.default_rng(5)
+    n, k = 5, 4
+    v = rng.normal(size=(n, k)) + rng.normal(0, 3, (n, 1)) + [0, 0.5, 1, 0]
+    units = np.kron(np.eye(n), np.ones((k, 1)))  # (n k, n): one column per unit
+    conditions = np.kron(np.ones((n, 1)), np.eye(k))[:, 1:]  # (n k, k - 1)
+    rss = lambda X: np.linalg.lstsq(X, v.ravel(), rcond=None)[1][0]
+    small, full = rss(units), rss(np.hstack([units, conditions]))
+    F_ls = (small - full) / (k - 1) / (full / ((k - 1) * (n - 1)))
+    F, p = trials.repeated_measures_f(v)
+    assert F == pytest.approx(F_ls) and p == pytest.approx(stats.f.sf(F_ls, k - 1, (k - 1) * (n - 1)))
+    assert trials.repeated_measures_f(v + rng.normal(0, 10, (n, 1)))[0] == pytest.approx(F)
+    assert trials.repeated_measures_f(np.ones((3, 3)) + [[0], [1], [2]]) == (0.0, 1.0)
+    assert trials.repeated_measures_f(np.zeros((3, 2)) + [0, 1]) == (math.inf, 0.0)
