@@ -109,6 +109,20 @@ def star(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return X, inside(X, star_polygon()).astype(int)
 
 
+def two_moons(n_per_class: int, rng: np.random.Generator, *, noise: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved half circles of radius 1, as scikit-learn's make_moons draws them: class 0
+    on (cos θ, sin θ), class 1 on (1 - cos θ, 1/2 - sin θ), θ uniform in [0, π], plus Gaussian
+    noise of standard deviation `noise` on each coordinate. X (2n, 2), y (2n,), class 0 first."""
+    n_per_class, rng = check.integer("n_per_class", n_per_class), check.generator("rng", rng)
+    noise = check.number("noise", noise, low=0)
+    check.fits("n_per_class", n_per_class, 8 * 2 * n_per_class * 6)
+    theta = rng.uniform(0, np.pi, (2, n_per_class))
+    upper = np.column_stack([np.cos(theta[0]), np.sin(theta[0])])
+    lower = np.column_stack([1 - np.cos(theta[1]), 0.5 - np.sin(theta[1])])
+    X = np.vstack([upper, lower]) + noise * rng.standard_normal((2 * n_per_class, 2))
+    return X, np.repeat([0, 1], n_per_class)
+
+
 def digits_to_embed():
     """The data to draw as dots: all 60,000 MNIST training digits if they are in data/mnist/,
     else scikit-learn's bundled 1,797 digits. Returns (X (n, pixels) in [0, 1], y, description)."""

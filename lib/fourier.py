@@ -41,6 +41,15 @@ def fejer_sum(t, n_terms: int) -> np.ndarray:
     return np.sin(t[..., None] * k) @ (a * (1 - k / (2 * len(k))))  # (..., n_terms) @ (n_terms,) -> (...)
 
 
+def sine_series(t, b) -> np.ndarray:
+    """Σ_k b_k sin(kt) for k = 1, 2, …, len(b): a sine series with coefficients b (b[0] for k = 1)."""
+    t = check.array("t", t, empty=True)
+    b = check.array("b", b, ndim=1, axes="(one coefficient per frequency k = 1, 2, ...)")
+    check.fits("b", len(b), 16 * t.size * len(b))
+    k = np.arange(1, len(b) + 1)
+    return np.sin(t[..., None] * k) @ b  # (..., K) @ (K,) -> (...)
+
+
 def phasors(t: float, n_terms: int) -> np.ndarray:
     """Tips of the chained rotating vectors a_k e^(ikt), (n_terms + 1,) complex, starting at 0."""
     t = check.number("t", t)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse as sp
 from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
 
 from lib import check
 
@@ -49,3 +50,30 @@ def knn_graph(X, k: int = 10) -> sp.csr_array:
     nearest = np.take_along_axis(idx, np.argsort(key, axis=1, kind="stable")[:, :k], axis=1)
     A = sp.csr_array((np.ones(n * k), (np.repeat(np.arange(n), k), nearest.ravel())), shape=(n, n))
     return ((A + A.T) > 0).astype(float)
+
+
+def neighbours_kept(high, low, k: int = 10) -> np.ndarray:
+    """For each point, the fraction of its k nearest neighbours among the rows of `high` (n, d)
+    that are also among its k nearest among the rows of `low` (n, d'), the same points drawn in
+    fewer dimensions: (n,), 1 where a picture keeps a point's neighbourhood, about k / (n - 1)
+    for a picture unrelated to the data. Euclidean distances, each point itself excluded; among
+    equally far points the earlier row counts as nearer."""
+    high, low = check.array("high", high, ndim=2), check.array("low", low, ndim=2)
+    if len(low) != len(high):
+        raise ValueError(f"low must hold one row per row of high ({len(high)}), got {len(low)}")
+    k = check.integer("k", k, high=max(len(high) - 1, 1))
+    if len(high) < 2:
+        raise ValueError(f"high must hold at least 2 points, got {len(high)}")
+    check.fits("high", high.shape, 8 * 3 * len(high) ** 2)
+    n = len(high)
+    rows = np.arange(n)[:, None]
+    mine = np.zeros((n, n), dtype=bool)
+    mine[rows, _nearest(high, k)] = True  # (n, n): j is a near neighbour of i in high
+    return mine[rows, _nearest(low, k)].sum(axis=1) / k
+
+
+def _nearest(X: np.ndarray, k: int) -> np.ndarray:
+    """(n, k) indices of each row's k nearest other rows; ties to the earlier row."""
+    d = cdist(X, X)  # exact pairwise differences: no BLAS, the same bits on any machine
+    np.fill_diagonal(d, np.inf)
+    return np.argsort(d, axis=1, kind="stable")[:, :k]

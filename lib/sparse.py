@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse as sp
 from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import spsolve
+from scipy.sparse.linalg import eigsh, spsolve
 
 from lib import check
 from lib.conv import conv2d
@@ -215,6 +215,39 @@ def fixed_point(clamped, labels, kernel: np.ndarray = BINOMIAL3) -> np.ndarray:
         raise ValueError("clamped must mark at least one pixel in every map")
     out = [harmonic(W, c, lab.T).T for c, lab in zip(flat_c, flat_l)]
     return np.array(out).reshape(labels.shape)
+
+
+def decay_factor(clamped, kernel: np.ndarray = BINOMIAL3) -> np.ndarray:
+    """How fast the layers with gamma = 1 approach their fixed point: the factor by which the
+    slowest part of the distance to it shrinks per layer, for a (..., G, G) mask of clamped pixels
+    (one factor per map, shape clamped.shape[:-2]). With gamma = 1 a layer is the random walk
+    P = D^-1 W of `grid_graph` (D its row sums), and on the pixels that are not clamped the
+    distance to the fixed point is multiplied by P restricted to them, whose largest eigenvalue
+    this is; ln(eps) / ln(factor) layers shrink that part by eps."""
+    clamped = np.asarray(clamped)
+    if clamped.dtype != bool or clamped.ndim < 2 or clamped.shape[-1] != clamped.shape[-2]:
+        raise ValueError(f"clamped must be a bool mask of square maps (..., G, G), got {clamped.dtype} {clamped.shape}")
+    G = clamped.shape[-1]
+    W = grid_graph(G, kernel)
+    flat = clamped.reshape(-1, G * G)
+    if not flat.any(axis=1).all():
+        raise ValueError("clamped must mark at least one pixel in every map")
+    D = np.asarray(W.sum(axis=1)).ravel()
+    out = []
+    for c in flat:
+        free = ~c
+        if not free.any():  # every pixel clamped: nothing is left to converge
+            out.append(0.0)
+            continue
+        scale = sp.diags_array(1 / np.sqrt(D[free]))
+        A = scale @ W[free][:, free] @ scale  # symmetric, with the eigenvalues of P restricted
+        if A.shape[0] <= 2:
+            out.append(float(np.linalg.eigvalsh(A.toarray()).max()))
+        else:
+            start = np.ones(A.shape[0])  # not orthogonal to the positive (Perron) eigenvector; and
+            # a fixed start, where ARPACK's own random one would change the last bits from call to call
+            out.append(float(eigsh(sp.csc_array(A), k=1, which="LA", v0=start, return_eigenvectors=False)[0]))
+    return np.array(out).reshape(clamped.shape[:-2])[()]
 
 
 def layer_cost(size: int, classes: int, k: int) -> dict[str, int]:

@@ -38,3 +38,20 @@ def test_costa_corpus_follows_its_grammar_and_odds():
     assert data.vocabulary([["b", "a"], ["a", "c"]]) == ["a", "b", "c"]
     with pytest.raises(ValueError, match="n must be"):
         data.costa_corpus(0, np.random.default_rng())
+
+
+def test_two_moons_lie_on_scikit_learns_half_circles():
+    from sklearn.datasets import make_moons
+
+    from lib.data import two_moons
+    X, y = two_moons(200, np.random.default_rng(1), noise=0.0)
+    upper, lower = X[y == 0], X[y == 1]
+    assert len(upper) == len(lower) == 200
+    for Z in (X[:200], make_moons(100, noise=0.0, shuffle=False)[0][:50]):  # scikit-learn's own, too
+        assert np.allclose(np.hypot(*Z.T), 1) and np.all(Z[:, 1] >= 0)
+    for Z in (lower, make_moons(100, noise=0.0, shuffle=False)[0][50:]):
+        assert np.allclose(np.hypot(Z[:, 0] - 1, Z[:, 1] - 0.5), 1) and np.all(Z[:, 1] <= 0.5)
+    noisy, _ = two_moons(200, np.random.default_rng(1), noise=0.1)
+    assert abs(np.std(noisy - X) - 0.1) < 0.01  # the same angles, then the noise
+    again = two_moons(200, np.random.default_rng(1), noise=0.1)[0]
+    assert np.array_equal(noisy, again)

@@ -62,3 +62,17 @@ def test_phasors_chain_to_the_partial_sum():
 def test_bad_input_is_refused_clearly(call):
     with pytest.raises(ValueError, match="n_terms"):
         call()
+
+
+def test_sine_series_against_closed_forms():
+    from lib.fourier import sine_series
+    t = np.linspace(0.1, 3.0, 7)
+    n = 12  # Σ sin(kt), k = 1..n, = sin(nt/2) sin((n + 1)t/2) / sin(t/2) (Lagrange)
+    lagrange = np.sin(n * t / 2) * np.sin((n + 1) * t / 2) / np.sin(t / 2)
+    assert np.allclose(sine_series(t, np.ones(n)), lagrange, atol=1e-12)
+    k = np.arange(1, 2001)  # the sawtooth t on (-π, π) at π/2: 2(1 - 1/3 + 1/5 ...) -> π/2
+    sawtooth = 2 * (-1.0) ** (k + 1) / k
+    assert abs(sine_series(np.pi / 2, sawtooth) - np.pi / 2) < 1e-3
+    odd = np.where(k[:60] % 2 == 1, 4 / (np.pi * k[:60]), 0.0)  # the square wave's
+    assert np.allclose(sine_series(t, odd), partial_sum(t, 30), atol=1e-12)
+    assert sine_series(np.zeros((2, 3)), [1.0, 2.0]).shape == (2, 3)

@@ -242,3 +242,47 @@ def test_a_batch_of_draws_propagates_as_each_draw_alone():
     for k, (_, _, S0k, ck, lk) in enumerate(draws):
         alone, alone_maps = propagate(S0k, 20, clamped=ck, labels=lk)
         assert np.allclose(S[k], alone) and np.array_equal(maps[:, k], alone_maps)
+
+
+def test_decay_factor_is_the_slowest_mode_of_the_layer_itself():
+    from lib.sparse import decay_factor
+    rng = np.random.default_rng(5)
+    size = 7
+    clamped = rng.random((size, size)) < 0.15
+    clamped[0, 0] = True
+    free = np.flatnonzero(~clamped.ravel())
+    # the layer's matrix on the free pixels, built from `layer` itself (gamma = 1), column by
+    # column: class 0 holds a unit at one free pixel, class 1 the rest, the clamped pixels 0
+    labels = np.zeros((2, size, size))
+    labels[1] = 1.0
+    P = np.zeros((len(free), len(free)))
+    for j, q in enumerate(free):
+        S = np.zeros((2, size * size))
+        S[0, q] = 1.0
+        S[1] = 1 - S[0]
+        out = layer(S.reshape(2, size, size), gamma=1.0, clamped=clamped, labels=labels)
+        P[:, j] = out[0].ravel()[free]
+    rho = np.abs(np.linalg.eigvals(P)).max()
+    assert decay_factor(clamped) == pytest.approx(rho, rel=1e-10)
+    both = decay_factor(np.stack([clamped, clamped.T]))
+    assert both.shape == (2,) and both[0] == pytest.approx(rho, rel=1e-10)
+
+
+def test_decay_factor_by_hand_and_as_observed():
+    from lib.sparse import decay_factor
+    one_free = np.ones((5, 5), dtype=bool)
+    one_free[2, 2] = False  # the walk stays put with the kernel's centre weight, 4/16
+    assert decay_factor(one_free) == pytest.approx(0.25)
+    assert decay_factor(np.ones((3, 3), dtype=bool)) == 0.0
+    # far from its start, the distance to the fixed point shrinks by the factor per layer
+    clamped = np.zeros((16, 16), dtype=bool)
+    clamped[3, 4] = clamped[12, 10] = True
+    labels = np.zeros((2, 16, 16))
+    labels[0, 3, 4] = labels[1, 12, 10] = 1.0
+    S = np.where(clamped, labels, 0.5)
+    H = fixed_point(clamped, labels)
+    gaps = []  # the second slowest part dies out only after some 1,000 layers here
+    for _ in range(2000):
+        S = layer(S, gamma=1.0, clamped=clamped, labels=labels)
+        gaps.append(np.abs(S - H).max())
+    assert gaps[-1] / gaps[-2] == pytest.approx(decay_factor(clamped), rel=1e-6)
