@@ -1,6 +1,7 @@
 """Gradient descent made visible: the loss of one linear neuron (an exact quadratic bowl), plain
-descent with heavy-ball momentum, mini-batches and Adam on it, the largest stable learning rate
-measured and in closed form, and the size of the gradient layer by layer in a deep network.
+descent with heavy-ball or Nesterov momentum, mini-batches and Adam on it, the largest stable
+learning rate measured and in closed form, and the size of the gradient layer by layer in a deep
+network.
 """
 from __future__ import annotations
 
@@ -26,10 +27,14 @@ def _mse_gradient(W, A, y):
     return (W @ A.T - y) @ A / len(A)   # (…, n) @ (n, 2) -> (…, 2)
 
 
-def descend(gradient, w0, *, lr, steps: int, momentum: float = 0.0) -> np.ndarray:
-    """Gradient descent with (heavy-ball) momentum, as lib.mlp.train: v ← μ v − lr g,
-    w ← w + v. The path, (steps + 1, d); w0 (K, d) with lr (K,) runs K descents at once."""
+def descend(gradient, w0, *, lr, steps: int, momentum: float = 0.0,
+            nesterov: bool = False) -> np.ndarray:
+    """Gradient descent with (heavy-ball) momentum, as lib.mlp.train: v ← μ v − lr g(w),
+    w ← w + v; with `nesterov`, g is taken at the look-ahead point w + μ v (Nesterov's
+    momentum in the form of Sutskever et al. 2013). The path, (steps + 1, d); w0 (K, d) with
+    lr (K,) runs K descents at once."""
     gradient = check.function("gradient", gradient)
+    nesterov = check.flag("nesterov", nesterov)
     w = check.array("w0", w0, ndim=(1, 2)).copy()
     if np.ndim(lr) == 0:
         lr = check.number("lr", lr, low=0, low_open=True)
@@ -43,7 +48,8 @@ def descend(gradient, w0, *, lr, steps: int, momentum: float = 0.0) -> np.ndarra
     velocity, path = np.zeros_like(w), [w]
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging path may reach inf
         for _ in range(steps):
-            velocity = momentum * velocity - lr * gradient(w)
+            ahead = w + momentum * velocity if nesterov else w
+            velocity = momentum * velocity - lr * gradient(ahead)
             w = w + velocity
             path.append(w)
     return np.array(path)
@@ -79,31 +85,38 @@ def adam_path(gradient, w0, *, lr: float, steps: int, **betas) -> np.ndarray:
     return np.array(path)
 
 
-def stable_lr(H, momentum: float = 0.0) -> float:
+def stable_lr(H, momentum: float = 0.0, nesterov: bool = False) -> float:
     """The largest learning rate for which gradient descent (with heavy-ball momentum μ)
-    converges on a quadratic with Hessian H, from a generic start: 2 (1 + μ) / λ_max."""
+    converges on a quadratic with Hessian H, from a generic start: 2 (1 + μ) / λ_max; with
+    Nesterov's momentum (`descend`'s nesterov=True), 2 (1 + μ) / ((1 + 2μ) λ_max)."""
     H = check.array("H", H, ndim=2)
     momentum = check.number("momentum", momentum, 0, 1, high_open=True)
+    nesterov = check.flag("nesterov", nesterov)
     if H.shape[0] != H.shape[1] or not np.allclose(H, H.T):
         raise ValueError(f"H must be a symmetric square matrix, got shape {H.shape}")
     lam_max = np.linalg.eigvalsh(H)[-1]
     if lam_max <= 0:
         raise ValueError(f"H must have a positive eigenvalue (else any rate is stable), "
                          f"got λ_max = {lam_max:g}")
-    return 2 * (1 + momentum) / lam_max
+    # Along an eigenvector, e_{k+1} = (1 + μ) a e_k − μ a e_{k−1} with a = 1 − lr λ for
+    # Nesterov (the heavy ball has 1 + μ − lr λ and μ): a root leaves the unit circle at −1.
+    return 2 * (1 + momentum) / ((1 + 2 * momentum if nesterov else 1) * lam_max)
 
 
 def measured_stable_lr(gradient, w0, w_star, *, lo: float, hi: float, momentum: float = 0.0,
-                       steps: int = 4000, rounds: int = 4, k: int = 33) -> float:
+                       nesterov: bool = False, steps: int = 4000, rounds: int = 4,
+                       k: int = 33) -> float:
     """The largest learning rate in [lo, hi] at which descent from w0 converges to w_star:
     after `steps` steps it is within 1e-8 of its first distance, or still closing in over the
     second half (where only the slowest mode is left). Found by trying k rates at a time,
-    `rounds` times, each time within the gap where the answer flips."""
+    `rounds` times, each time within the gap where the answer flips; momentum and nesterov
+    as in `descend`."""
     gradient = check.function("gradient", gradient)
     lo, hi = check.number("lo", lo, low=0, low_open=True), check.number("hi", hi, low=0, low_open=True)
     if not lo < hi:
         raise ValueError(f"need lo < hi, got lo={lo}, hi={hi}")
     momentum = check.number("momentum", momentum, 0, 1, high_open=True)
+    nesterov = check.flag("nesterov", nesterov)
     steps, rounds, k = (check.integer(n, v) for n, v in (("steps", steps), ("rounds", rounds), ("k", k)))
     if k < 2:
         raise ValueError(f"k must be at least 2 (rates tried at a time), got {k}")
@@ -111,7 +124,8 @@ def measured_stable_lr(gradient, w0, w_star, *, lo: float, hi: float, momentum: 
     w_star = check.array("w_star", w_star, shape=w0.shape)
     for _ in range(rounds):
         lrs = np.linspace(lo, hi, k)
-        path = descend(gradient, np.tile(w0, (k, 1)), lr=lrs, steps=steps, momentum=momentum)
+        path = descend(gradient, np.tile(w0, (k, 1)), lr=lrs, steps=steps, momentum=momentum,
+                       nesterov=nesterov)
         with np.errstate(over="ignore", invalid="ignore"):  # diverged: inf or nan, never closer
             start, half, end = (np.linalg.norm(path[i] - w_star, axis=1)
                                 for i in (0, steps // 2, -1))

@@ -43,18 +43,53 @@ def test_descend_follows_the_closed_form_recursion(momentum):
         state = M @ state
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.5, 0.9])
+def test_nesterov_follows_its_recursion(momentum):
+    """Nesterov's step, v ← μ v − η H (e + μ v), e ← e + v, is e_{k+1} = (1 + μ) M e_k − μ M e_{k−1}
+    with M = I − η H (the form of Sutskever et al. 2013), by matrix powers; at μ = 0 it is plain descent."""
+    A, t = bowl()
+    H, w_star = A.T @ A / len(A), np.linalg.lstsq(A, t, rcond=None)[0]
+    grad = lambda w: descent.mse_gradient(w, A, t)
+    lr, w0, steps = 0.2, np.array([-1.0, 2.0]), 40
+    path = descent.descend(grad, w0, lr=lr, steps=steps, momentum=momentum, nesterov=True)
+    M = np.eye(2) - lr * H
+    step = np.block([[(1 + momentum) * M, -momentum * M], [np.eye(2), np.zeros((2, 2))]])
+    e0 = w0 - w_star
+    state = np.concatenate([M @ e0, e0])  # the first step is a plain one (no velocity yet)
+    for k in range(1, steps):
+        assert np.allclose(path[k], w_star + state[:2], atol=1e-12)
+        state = step @ state
+    if momentum == 0:
+        assert np.array_equal(path, descent.descend(grad, w0, lr=lr, steps=steps))
+
+
+@pytest.mark.parametrize("momentum", [0.3, 0.9])
+def test_nesterov_limit_is_where_a_root_leaves_the_unit_circle(momentum):
+    """The closed form against the roots of r² − (1 + μ) a r + μ a (a = 1 − η λ_max), found by
+    numpy.roots: inside the unit circle just below the limit, one outside just above it."""
+    H = np.diag([3.0, 0.5])
+    limit = descent.stable_lr(H, momentum, nesterov=True)
+    radius = lambda lr: max(abs(np.roots([1, -(1 + momentum) * (1 - lr * 3), momentum * (1 - lr * 3)])))
+    assert radius(0.999 * limit) < 1 < radius(1.001 * limit)
+    assert limit < descent.stable_lr(H) < descent.stable_lr(H, momentum)  # below plain descent's
+
+
 @settings(max_examples=25, deadline=None)
-@given(st.floats(0.05, 5.0), st.floats(0.05, 5.0), st.floats(-0.9, 0.9), st.sampled_from([0.0, 0.5, 0.9]))
-def test_measured_limit_is_two_one_plus_mu_over_lambda_max(a, c, r, momentum):
-    """On any 2 × 2 positive-definite quadratic, the largest stable rate is 2 (1 + μ) / λ_max."""
+@given(st.floats(0.05, 5.0), st.floats(0.05, 5.0), st.floats(-0.9, 0.9), st.sampled_from([0.0, 0.5, 0.9]),
+       st.booleans())
+def test_measured_limit_is_two_one_plus_mu_over_lambda_max(a, c, r, momentum, nesterov):
+    """On any 2 × 2 positive-definite quadratic, the largest stable rate is 2 (1 + μ) / λ_max, and
+    2 (1 + μ) / ((1 + 2μ) λ_max) with Nesterov's momentum."""
     b = r * np.sqrt(a * c)
     H = np.array([[a, b], [b, c]])
     w_star = np.array([0.5, -1.0])
-    closed = descent.stable_lr(H, momentum)
+    closed = descent.stable_lr(H, momentum, nesterov)
     measured = descent.measured_stable_lr(lambda w: (w - w_star) @ H, np.array([2.0, 1.0]), w_star,
-                                          lo=0.01 * closed, hi=3 * closed, momentum=momentum)
+                                          lo=0.01 * closed, hi=3 * closed, momentum=momentum,
+                                          nesterov=nesterov)
     assert measured == pytest.approx(closed, rel=1e-4)
-    assert closed == pytest.approx(2 * (1 + momentum) / max(np.linalg.eigvalsh(H)))
+    slow = 1 + 2 * momentum if nesterov else 1
+    assert closed == pytest.approx(2 * (1 + momentum) / (slow * max(np.linalg.eigvalsh(H))))
 
 
 def test_minibatch_descent_with_every_example_is_full_batch():
