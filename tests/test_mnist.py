@@ -273,6 +273,6 @@ def test_the_mnist_chapters_also_run_on_the_bundled_digits(chapter, tmp_path):
         shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "films"))
     for name in ("_quarto.yml", "_setup.qmd"):
         shutil.copy(ROOT / name, tmp_path / name)
-    notebook = run_chapter(tmp_path / "chapters" / f"{chapter}.qmd", tmp_path, echo=lambda s: None).notebook
+    notebook = run_chapter(tmp_path / "chapters" / f"{chapter}.qmd", tmp_path, echo=lambda s: None)
     prose = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     assert "scikit-learn's bundled" in prose and "MNIST is not in data/mnist/" in prose
