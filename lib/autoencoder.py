@@ -17,6 +17,7 @@ import numpy as np
 
 from threadpoolctl import threadpool_limits
 
+from lib import check
 from lib.optim import Adam
 
 
@@ -34,23 +35,41 @@ class Autoencoder:
 def autoencoder(d: int, rng: np.random.Generator, *, hidden=(128, 128), code: int = 2,
                 dtype=np.float32) -> Autoencoder:
     """d -> hidden -> code -> reversed(hidden) -> d, He-initialised weights, zero biases."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng, d, code, dtype = check.generator("rng", rng), check.integer("d", d), check.integer("code", code), _dtype(dtype)
+    hidden = tuple(check.integer(f"hidden[{i}]", h) for i, h in enumerate(check.shape("hidden", hidden)))
     sizes = (d, *hidden, code, *hidden[::-1], d)
-    if any(not isinstance(s, (int, np.integer)) or s < 1 for s in sizes):
-        raise ValueError(f"d, hidden and code must be positive integers, got sizes {sizes}")
+    check.fits("d, hidden and code", sizes, 16 * sum(m * n + n for m, n in zip(sizes, sizes[1:])))
     W = tuple((rng.normal(0, np.sqrt(2 / m), (m, n))).astype(dtype) for m, n in zip(sizes, sizes[1:]))
     b = tuple(np.zeros(n, dtype) for n in sizes[1:])
     return Autoencoder(W, b, len(hidden) + 1)
 
 
+def _dtype(dtype) -> np.dtype:
+    try:
+        ok = dtype is not None and np.dtype(dtype) in (np.float64, np.float32)
+    except TypeError:  # not a dtype at all
+        ok = False
+    if not ok:
+        raise ValueError(f"dtype must be np.float32 or np.float64, got {dtype!r}")
+    return np.dtype(dtype)
+
+
+def _check_X(net: Autoencoder, X, rows: int | None = None) -> np.ndarray:
+    """X as finite rows (n, d) of net's input width, in net's dtype; the activations of `rows` of
+    them at a time (all if None) refused past the memory budget."""
+    net = check.instance("net", net, Autoencoder)
+    X = check.array("X", X, shape=(None, net.sizes[0]), dtype=net.W[0].dtype)
+    n = len(X) if rows is None else min(len(X), rows)
+    check.fits("X", X.shape, X.itemsize * n * 3 * sum(net.sizes))  # every layer's activations, and deltas
+    return X
+
+
 def forward(net: Autoencoder, X: np.ndarray) -> list[np.ndarray]:
     """Activations of every layer, input first: [X, h1, ..., code, ..., output], each (n, width)."""
-    X = np.asarray(X, dtype=net.W[0].dtype)
-    if X.ndim != 2 or X.shape[1] != net.sizes[0]:
-        raise ValueError(f"X must have shape (n, {net.sizes[0]}), got {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite, got NaN or inf")
+    return _forward(net, _check_X(net, X))
+
+
+def _forward(net: Autoencoder, X: np.ndarray) -> list[np.ndarray]:
     A = [X]
     for l, (W, b) in enumerate(zip(net.W, net.b), start=1):
         Z = A[-1] @ W + b  # (n, d_in) @ (d_in, d_out)
@@ -60,7 +79,11 @@ def forward(net: Autoencoder, X: np.ndarray) -> list[np.ndarray]:
 
 def loss_and_gradients(net: Autoencoder, X: np.ndarray):
     """Mean squared error per entry, mean((output - X)²), and its gradients (dW, dB) by backprop."""
-    A = forward(net, X)
+    return _loss_and_gradients(net, _check_X(net, X))
+
+
+def _loss_and_gradients(net: Autoencoder, X: np.ndarray):
+    A = _forward(net, X)
     n, d = A[0].shape
     error = A[-1] - A[0]
     delta = (2 / (n * d)) * error  # d loss / d output, (n, d)
@@ -79,11 +102,10 @@ def train(net: Autoencoder, X: np.ndarray, rng: np.random.Generator, *, steps: i
           lr: float = 5e-3, batch_size: int = 256) -> tuple[Autoencoder, np.ndarray]:
     """`steps` Adam steps on minibatches (shuffled each pass over X), the step size decaying from
     lr to 0 along a half cosine; returns the net and the minibatch loss of every step, (steps,)."""
-    if not (isinstance(steps, (int, np.integer)) and steps >= 1):
-        raise ValueError(f"steps must be a positive integer, got {steps}")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr}")
-    X = np.asarray(X, dtype=net.W[0].dtype)
+    rng, steps = check.generator("rng", rng), check.integer("steps", steps)
+    batch_size = check.integer("batch_size", batch_size)
+    X, lr = _check_X(net, X, batch_size), check.number("lr", lr, low=0, low_open=True)
+    check.fits("steps", steps, 8 * steps)
     L = len(net.W)
     params = list(net.W) + list(net.b)
     adam, history = Adam(params, lr), np.empty(steps)
@@ -96,7 +118,7 @@ def train(net: Autoencoder, X: np.ndarray, rng: np.random.Generator, *, steps: i
             batch = X[order[start:start + batch_size]]
             adam.lr = lr * 0.5 * (1 + np.cos(np.pi * step / steps))
             current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
-            history[step], dW, db = loss_and_gradients(current, batch)
+            history[step], dW, db = _loss_and_gradients(current, batch)
             params = adam.step(params, dW + db)
     return replace(net, W=tuple(params[:L]), b=tuple(params[L:])), history
 
@@ -108,8 +130,10 @@ def encode(net: Autoencoder, X: np.ndarray) -> np.ndarray:
 
 def decode(net: Autoencoder, Z: np.ndarray) -> np.ndarray:
     """The output for codes Z (n, code): the decoder half alone, (n, d)."""
+    net = check.instance("net", net, Autoencoder)
     half = Autoencoder(net.W[net.code_layer:], net.b[net.code_layer:], 0)
-    A = np.asarray(Z, dtype=net.W[0].dtype)
+    A = check.array("Z", Z, shape=(None, half.sizes[0]), dtype=net.W[0].dtype)
+    check.fits("Z", A.shape, A.itemsize * len(A) * 3 * max(half.sizes))
     for l, (W, b) in enumerate(zip(half.W, half.b), start=1):
         A = A @ W + b
         A = A if l == len(half.W) else np.maximum(A, 0)
@@ -131,6 +155,10 @@ def linear_loss(net: LinearAutoencoder, C: np.ndarray) -> float:
     """Mean squared error per entry, mean over rows x and entries of (x E D - x)², for centred
     rows with covariance C = X^T X / n: tr((ED - I)^T C (ED - I)) / d, expanded so that no
     (d, d) product is formed: (tr C - 2 tr(E^T C D^T) + tr(E^T C E D D^T)) / d."""
+    return _linear_loss(*_check_linear(net, C))
+
+
+def _linear_loss(net: LinearAutoencoder, C: np.ndarray) -> float:
     CE = C @ net.E  # (d, code)
     return float((np.trace(C) - 2 * np.sum(CE * net.D.T) + np.sum((net.E.T @ CE) * (net.D @ net.D.T)))
                  / len(C))
@@ -138,6 +166,10 @@ def linear_loss(net: LinearAutoencoder, C: np.ndarray) -> float:
 
 def linear_gradients(net: LinearAutoencoder, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """d linear_loss / dE (d, code) and / dD (code, d), each a few (d, d) x (d, code) products."""
+    return _linear_gradients(*_check_linear(net, C))
+
+
+def _linear_gradients(net: LinearAutoencoder, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     d = len(C)
     CE = C @ net.E  # (d, code)
     dE = (2 / d) * (CE @ (net.D @ net.D.T) - C @ net.D.T)
@@ -150,18 +182,37 @@ def train_linear(C: np.ndarray, rng: np.random.Generator, *, code: int = 2, step
     """Full-batch Adam on linear_loss from a small random start, the step size decaying from lr to
     0 along a half cosine; returns the net, the loss before every step (steps,), and
     callback(step, net) before every step if given (else [])."""
-    C = np.asarray(C, dtype=float)
-    if C.ndim != 2 or C.shape[0] != C.shape[1] or not np.allclose(C, C.T):
-        raise ValueError(f"C must be a symmetric (d, d) covariance matrix, got shape {C.shape}")
+    C, rng = _check_covariance(C), check.generator("rng", rng)
+    code, steps = check.integer("code", code, high=len(C)), check.integer("steps", steps)
+    lr = check.number("lr", lr, low=0, low_open=True)
+    callback = None if callback is None else check.function("callback", callback)
+    check.fits("steps", steps, 8 * steps)
     d = len(C)
     net = LinearAutoencoder(rng.normal(0, 0.1 / np.sqrt(d), (d, code)), rng.normal(0, 0.1, (code, d)))
     params, adam, history, log = [net.E, net.D], Adam([net.E, net.D], lr), np.empty(steps), []
     with threadpool_limits(limits=1, user_api="blas"):
         for step in range(steps):
             net = LinearAutoencoder(*params)
-            history[step] = linear_loss(net, C)
+            history[step] = _linear_loss(net, C)
             if callback is not None:
                 log.append(callback(step, net))
             adam.lr = lr * 0.5 * (1 + np.cos(np.pi * step / steps))  # as in train
-            params = adam.step(params, list(linear_gradients(net, C)))
+            params = adam.step(params, list(_linear_gradients(net, C)))
     return LinearAutoencoder(*params), history, log
+
+
+def _check_covariance(C) -> np.ndarray:
+    """C as a float (d, d) matrix that can be a covariance: symmetric, with no negative variance."""
+    C = check.array("C", C, ndim=2)
+    if C.shape[0] != C.shape[1] or not np.allclose(C, C.T) or np.any(np.diag(C) < 0):
+        raise ValueError(f"C must be a symmetric (d, d) covariance matrix with variances >= 0 on its "
+                         f"diagonal, got shape {C.shape}")
+    return C
+
+
+def _check_linear(net: LinearAutoencoder, C) -> tuple[LinearAutoencoder, np.ndarray]:
+    net, C = check.instance("net", net, LinearAutoencoder), _check_covariance(C)
+    if net.E.shape != (len(C), net.D.shape[0]) or net.D.shape != (net.E.shape[1], len(C)):
+        raise ValueError(f"net must map {len(C)} coordinates (those of C) through its code and back: "
+                         f"E (d, code) and D (code, d), got E {net.E.shape} and D {net.D.shape}")
+    return net, C

@@ -9,12 +9,14 @@ check that both give the same probabilities and gradients.
 """
 from __future__ import annotations
 
+import math
 from contextlib import nullcontext
 from dataclasses import dataclass, fields
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from lib import check
 from lib.conv import conv2d, max_pool, max_pool_backward
 from lib.softmax import cross_entropy, cross_entropy_gradient, softmax
 
@@ -35,10 +37,10 @@ def init_cnn(rng: np.random.Generator, *, filters: int = 8, kernel: int = 3, ima
              classes: int = 10, dtype=np.float64) -> CNN:
     """Random CNN for (image x image) inputs: He-scaled kernels, small dense weights, zero biases.
     dtype float32 gives the fast path (the same draws, rounded)."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    if np.dtype(dtype) not in (np.float64, np.float32):
-        raise ValueError(f"dtype must be float64 or float32, got {dtype}")
+    rng, dtype = check.generator("rng", rng), _dtype(dtype)
+    filters, kernel = check.integer("filters", filters), check.integer("kernel", kernel)
+    image, classes = check.integer("image", image), check.integer("classes", classes)
+    check.fits("filters, image and classes", (filters, image, classes), 16 * filters * image**2 * classes)
     pooled = (image - kernel + 1) // 2
     if pooled < 1:
         raise ValueError(f"a {kernel}x{kernel} kernel leaves nothing to pool in a {image}x{image} image")
@@ -48,11 +50,36 @@ def init_cnn(rng: np.random.Generator, *, filters: int = 8, kernel: int = 3, ima
     return CNN(*(getattr(net, f.name).astype(dtype) for f in fields(CNN)))
 
 
+def _dtype(dtype) -> np.dtype:
+    try:
+        ok = dtype is not None and np.dtype(dtype) in (np.float64, np.float32)
+    except TypeError:  # not a dtype at all
+        ok = False
+    if not ok:
+        raise ValueError(f"dtype must be np.float64 or np.float32, got {dtype!r}")
+    return np.dtype(dtype)
+
+
+def _check_images(net: CNN, X, batch: int | None = None, name: str = "X") -> np.ndarray:
+    """X as (N, H, H) images of net's dtype, of the size net was made for; im2col's memory refused
+    past the budget, for `batch` images at a time if given."""
+    X = check.array(name, X, ndim=3, dtype=check.instance("net", net, CNN).K.dtype, axes="(N, H, W) images")
+    F, _, k, _ = net.K.shape
+    p = math.isqrt(net.W.shape[0] // F)  # the pooled side
+    if X.shape[1] != X.shape[2] or (X.shape[1] - k + 1) // 2 != p:
+        raise ValueError(f"{name} must be square images of the size net was made for ({2 * p + k - 1} or "
+                         f"{2 * p + k} pixels a side), got shape {X.shape}")
+    n, o = (len(X) if batch is None else min(len(X), batch)), X.shape[1] - k + 1
+    check.fits(name, X.shape, X.itemsize * n * o * o * (k * k + 8 * F))  # im2col, and F maps a few times
+    return X
+
+
 def forward(net: CNN, X: np.ndarray):
     """Class probabilities (N, classes) for images X (N, H, W), and what backprop needs."""
-    X = np.asarray(X, dtype=net.K.dtype)
-    if X.ndim != 3:
-        raise ValueError(f"X must be (N, H, W) images, got shape {X.shape}")
+    return _forward(net, _check_images(net, X))
+
+
+def _forward(net: CNN, X: np.ndarray):
     if net.fast:
         return _forward_fast(net, X)
     Z = conv2d(X[:, None], net.K) + net.c[:, None, None]  # (N, 1, H, W) -> (N, F, H', W')
@@ -64,9 +91,8 @@ def forward(net: CNN, X: np.ndarray):
 
 def stages(net: CNN, x: np.ndarray) -> dict:
     """One image x (H, W) after each stage: {'conv': (F, H', W'), 'relu': same, 'pool': (F, p, p)}."""
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 2:
-        raise ValueError(f"x must be one (H, W) image, got shape {x.shape}")
+    x = check.array("x", x, ndim=2, axes="(H, W): one image")
+    _check_images(net, x[None], name="x")
     reference = CNN(*(getattr(net, f.name).astype(float) for f in fields(CNN)))
     _, (_, Z, A, P, _) = forward(reference, x[None])
     return {"conv": Z[0], "relu": A[0], "pool": P[0]}
@@ -75,17 +101,24 @@ def stages(net: CNN, x: np.ndarray) -> dict:
 def predict(net: CNN, X: np.ndarray, batch: int = 2000) -> np.ndarray:
     """Class probabilities, (N, classes), computed `batch` images at a time (the fast path on one
     BLAS thread, as it trains: with more, the last bits depend on the thread count)."""
+    batch = check.integer("batch", batch)
+    X = _check_images(net, X, batch)
     with threadpool_limits(limits=1, user_api="blas") if net.fast else nullcontext():
         if len(X) <= batch:
-            return forward(net, X)[0]
-        return np.concatenate([forward(net, X[i:i + batch])[0] for i in range(0, len(X), batch)])
+            return _forward(net, X)[0]
+        return np.concatenate([_forward(net, X[i:i + batch])[0] for i in range(0, len(X), batch)])
 
 
 def loss_and_gradients(net: CNN, X: np.ndarray, y: np.ndarray) -> tuple[float, CNN]:
     """Mean cross-entropy on (X, y) and its gradient, as a CNN of the same shapes."""
+    X = _check_images(net, X)
+    return _loss_and_gradients(net, X, check.labels("y", y, n=len(X), classes=net.b.shape[0]))
+
+
+def _loss_and_gradients(net: CNN, X: np.ndarray, y: np.ndarray) -> tuple[float, CNN]:
     if net.fast:
         return _loss_and_gradients_fast(net, X, y)
-    _, (X, Z, A, P, logits) = forward(net, X)
+    _, (X, Z, A, P, logits) = _forward(net, X)
     d_logits = cross_entropy_gradient(logits, y)  # (N, classes): (softmax - onehot) / N
     dW = P.reshape(len(X), -1).T @ d_logits
     dP = (d_logits @ net.W.T).reshape(P.shape)
@@ -112,7 +145,6 @@ def _forward_fast(net: CNN, X: np.ndarray):
 
 
 def _loss_and_gradients_fast(net: CNN, X, y):
-    X = np.asarray(X, dtype=np.float32)
     _, (cols, Z, corners, P, flat, logits) = _forward_fast(net, X)
     F, N, p = P.shape[:3]
     d_logits = cross_entropy_gradient(logits, y).astype(np.float32)  # it computes in float64
@@ -138,17 +170,15 @@ def train(net: CNN, X, y, rng: np.random.Generator, *, epochs: int = 20, lr: flo
     the trained net and the mean loss of each epoch."""
     from lib.optim import Adam
 
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr}")
-    if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
-        raise ValueError(f"epochs must be a positive integer, got {epochs}")
-    if optimizer not in ("momentum", "adam"):
-        raise ValueError(f"optimizer must be 'momentum' or 'adam', got {optimizer!r}")
+    lr, epochs = check.number("lr", lr, low=0, low_open=True), check.integer("epochs", epochs)
+    batch_size, momentum = check.integer("batch_size", batch_size), check.number("momentum", momentum, 0, 1, high_open=True)
+    rng, optimizer = check.generator("rng", rng), check.choice("optimizer", optimizer, ("momentum", "adam"))
+    X = _check_images(net, X, batch_size)
+    y = check.labels("y", y, n=len(X), classes=net.b.shape[0])
     names = [f.name for f in fields(CNN)]
     params = {k: getattr(net, k).copy() for k in names}
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
     adam = Adam(list(params.values()), lr) if optimizer == "adam" else None
-    X = np.asarray(X, dtype=net.K.dtype)
     history = []
     # the fast path's products are small: a second BLAS thread gains little (bench/conv.py) and
     # loses much on a busy machine (one training here: 2.7 s on one thread, 24.8 s on two);
@@ -164,7 +194,7 @@ def _epoch(params, velocity, adam, names, X, y, rng, lr, batch_size, momentum) -
     order, losses = rng.permutation(len(X)), []
     for start in range(0, len(X), batch_size):
         batch = order[start:start + batch_size]
-        loss, grads = loss_and_gradients(CNN(**params), X[batch], y[batch])
+        loss, grads = _loss_and_gradients(CNN(**params), X[batch], y[batch])
         losses.append(loss)
         if adam is not None:
             params.update(zip(names, adam.step([params[k] for k in names],
@@ -178,7 +208,7 @@ def _epoch(params, velocity, adam, names, X, y, rng, lr, batch_size, momentum) -
 
 def top_k(probs: np.ndarray, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """The k most probable classes of each row, most probable first: (indices, probabilities), (N, k)."""
-    if not (isinstance(k, (int, np.integer)) and 1 <= k <= probs.shape[-1]):
-        raise ValueError(f"k must be an integer from 1 to {probs.shape[-1]}, got {k}")
+    probs = check.array("probs", probs, ndim=(1, 2), low=0, high=1, dtype=None)
+    k = check.integer("k", k, high=probs.shape[-1])
     order = np.argsort(-probs, axis=-1, kind="stable")[..., :k]
     return order, np.take_along_axis(probs, order, axis=-1)

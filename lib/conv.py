@@ -44,9 +44,9 @@ def conv2d(x, w, *, stride: int = 1, padding: str = "valid", method: str | None 
     method: "direct", "fft", or None to choose by size (`choose_method`).
     """
     x, w = _check_finite("x", x), _check_finite("w", w)
-    stride = _check_int("stride", stride)
-    if padding not in MODES:
-        raise ValueError(f"padding must be one of {MODES}, got {padding!r}")
+    stride, padding = _check_int("stride", stride), check.choice("padding", padding, MODES)
+    if method is not None:
+        check.choice("method", method, ("direct", "fft"))
     if x.ndim == 2 and w.ndim != 2:
         raise ValueError(f"a 2-D image x needs a 2-D kernel w (kh, kw), got w of shape {w.shape}")
     if x.ndim in (3, 4) and (w.ndim != 4 or w.shape[1] != x.shape[-3]):
@@ -65,8 +65,11 @@ def conv2d(x, w, *, stride: int = 1, padding: str = "valid", method: str | None 
                          f"with padding '{padding}'")
     if method is None:
         method = choose_method(x.shape, w.shape, stride)
-    if method not in ("direct", "fft"):
-        raise ValueError(f"method must be 'direct', 'fft' or None, got {method!r}")
+    # refused before allocating: the output and the windows BLAS copies, or the complex spectra
+    N, C, F = int(np.prod(x.shape[:-3])), (x.shape[-3] if x.ndim > 2 else 1), (w.shape[0] if w.ndim == 4 else 1)
+    H, W, pixels = x.shape[-2], x.shape[-1], ((x.shape[-2] - kh) // stride + 1) * ((x.shape[-1] - kw) // stride + 1)
+    work = N * C * pixels * kh * kw if method == "direct" else 2 * (N * C + F * C + 2 * N * F) * H * W
+    check.fits("x and w", (x.shape, w.shape), 8 * (2 * N * F * pixels + work))
     if method == "fft":
         return _fft(x, w)[..., ::stride, ::stride]
     if x.ndim == 2 or x.shape[-3] == 1:  # one channel: no sum over channels to hand to BLAS

@@ -26,6 +26,7 @@ def knn_predict(X_train, y_train, X, k: int = 9, classes: int | None = None, *,
     if method == "tree":
         from scipy.spatial import cKDTree
 
+        check.fits("X", X.shape, 8 * (3 * X_train.size + len(X) * (2 * k + classes)))  # the tree, its answers, votes
         nearest = cKDTree(X_train).query(X, k=k)[1].reshape(len(X), k)  # (m, k)
     else:
         check.fits("X", X.shape, 8 * len(X) * (3 * len(X_train) + classes))

@@ -70,7 +70,10 @@ def forward(net: MLP, X: np.ndarray, masks=None) -> list[np.ndarray]:
     the activations returned are the masked ones, as the next layer sees them.
     """
     X = _check_X(check.instance("net", net, MLP), X)
-    masks = _check_masks(net, masks, X.shape[-2])
+    return _forward(net, X, _check_masks(net, masks, X.shape[-2]))
+
+
+def _forward(net: MLP, X: np.ndarray, masks=None) -> list[np.ndarray]:
     f = ACTIVATIONS[net.hidden][0]
     A = [X]
     for l, (W, b) in enumerate(zip(net.W, net.b)):
@@ -89,8 +92,13 @@ def predict(net: MLP, X: np.ndarray) -> np.ndarray:
 def loss_and_gradients(net: MLP, X: np.ndarray, y: np.ndarray, masks=None):
     """Mean cross-entropy (scalar, or (S,) for a stack) and its gradients (dW, db) by backprop,
     with the hidden activations multiplied by `masks` if given (see `forward`)."""
-    A = forward(net, X, masks)
-    y = _check_y(net, y, A[0].shape[-2])
+    X = _check_X(check.instance("net", net, MLP), X)
+    masks = _check_masks(net, masks, X.shape[-2])
+    return _loss_and_gradients(net, X, _check_y(net, y, X.shape[-2]), masks)
+
+
+def _loss_and_gradients(net: MLP, X: np.ndarray, y: np.ndarray, masks=None):
+    A = _forward(net, X, masks)
     n = A[0].shape[-2]
     logits = A[-2] @ net.W[-1] + net.b[-1][..., None, :]
     if net.output in ("sigmoid", "bernoulli"):
@@ -139,11 +147,14 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, lr: float, epochs: int,
     """Full-batch gradient descent; returns the trained net and the loss per epoch, (epochs,) or (epochs, S)."""
     lr, epochs = check.number("lr", lr, low=0, low_open=True), check.integer("epochs", epochs)
     momentum, net = check.number("momentum", momentum, 0, 1, high_open=True), check.instance("net", net, MLP)
+    X = _check_X(net, X)
+    y = _check_y(net, y, X.shape[-2])
+    check.fits("epochs", epochs, 8 * epochs * (net.W[0].shape[0] if net.stacked else 1))
     W, b = list(net.W), list(net.b)
     vW, vb = [np.zeros_like(w) for w in W], [np.zeros_like(c) for c in b]
     history = []
     for _ in range(epochs):
-        L, dW, db = loss_and_gradients(replace(net, W=tuple(W), b=tuple(b)), X, y)
+        L, dW, db = _loss_and_gradients(replace(net, W=tuple(W), b=tuple(b)), X, y)
         history.append(L)
         for l in range(len(W)):
             vW[l] = momentum * vW[l] - lr * dW[l]
@@ -169,16 +180,19 @@ def train_minibatch(net: MLP, X, y, rng: np.random.Generator, *, epochs: int, lr
     p_drop, p_input = check.number("p_drop", p_drop, 0, 1, high_open=True), check.number("p_input", p_input, 0, 1, high_open=True)
     callback = None if callback is None else check.function("callback", callback)
     y = _check_y(net, y, X.shape[-2])
+    # the examples' axes: X is (n, d), or (S, n, d) for a stack with one X per network; y likewise
+    n, x_axis, y_axis = X.shape[-2], X.ndim - 2, int(net.output != "bernoulli" and y.ndim == 2)
     params = list(net.W) + list(net.b)
     adam, log, L = Adam(params, lr), [], len(net.W)
     for epoch in range(1, epochs + 1):
-        order = rng.permutation(len(X))
-        for start in range(0, len(X), batch_size):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
             batch = order[start:start + batch_size]
             current = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
             masks = dropout_masks(current, len(batch), p_drop, rng) if p_drop > 0 else None
-            X_batch = dropout(X[batch], p_input, rng) if p_input > 0 else X[batch]
-            _, dW, db = loss_and_gradients(current, X_batch, y[batch], masks)
+            X_batch = np.take(X, batch, axis=x_axis)
+            X_batch = dropout(X_batch, p_input, rng) if p_input > 0 else X_batch
+            _, dW, db = _loss_and_gradients(current, X_batch, np.take(y, batch, axis=y_axis), masks)
             params = adam.step(params, dW + db)
         net = replace(net, W=tuple(params[:L]), b=tuple(params[L:]))
         if callback is not None:

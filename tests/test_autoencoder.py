@@ -76,8 +76,8 @@ def test_the_linear_autoencoder_finds_the_principal_subspace():
 
 @pytest.mark.parametrize("call, error, words", [
     (lambda: ae.autoencoder(5, 0), TypeError, "Generator"),
-    (lambda: ae.autoencoder(5, np.random.default_rng(), code=0), ValueError, "positive"),
-    (lambda: ae.forward(ae.autoencoder(5, np.random.default_rng()), np.ones((2, 4))), ValueError, r"\(n, 5\)"),
+    (lambda: ae.autoencoder(5, np.random.default_rng(), code=0), ValueError, "code must be an integer >= 1"),
+    (lambda: ae.forward(ae.autoencoder(5, np.random.default_rng()), np.ones((2, 4))), ValueError, r"X must have shape \(any, 5\)"),
     (lambda: ae.train(ae.autoencoder(5, np.random.default_rng()), np.ones((2, 5)),
                       np.random.default_rng(), steps=0), ValueError, "steps"),
     (lambda: ae.train_linear(np.ones((3, 4)), np.random.default_rng()), ValueError, "symmetric"),

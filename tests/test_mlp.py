@@ -117,6 +117,24 @@ def test_a_stack_with_its_own_data_per_network_equals_each_network_alone(output,
         mlp.loss(stack, X[:2], y[:2])  # one X per network, but not as many as networks
 
 
+@pytest.mark.parametrize("shared_y", [False, True])
+def test_minibatches_of_a_stack_with_its_own_data_come_from_each_network_s_examples(shared_y):
+    # Each network sees its own X[s]; the minibatches are drawn along the examples' axis (one
+    # permutation for all), so each trains as it would alone from a generator in the same state.
+    # (They were drawn along the networks' axis: 3 networks took 1 step on each other's data.)
+    rng = np.random.default_rng(12)
+    stack = mlp.init_mlp((5, 6, 4), rng, hidden="relu", output="softmax", stack=3)
+    X = rng.normal(size=(3, 10, 5))
+    y = rng.integers(0, 4, size=10 if shared_y else (3, 10))
+    trained, _ = mlp.train_minibatch(stack, X, y, np.random.default_rng(13), epochs=2, lr=1e-2, batch_size=4)
+    for s in range(3):
+        alone, _ = mlp.train_minibatch(mlp.pick(stack, s), X[s], y if shared_y else y[s],
+                                       np.random.default_rng(13), epochs=2, lr=1e-2, batch_size=4)
+        assert all(np.allclose(a, b, rtol=1e-10, atol=1e-12) for a, b in zip(alone.W + alone.b,
+                                                                            mlp.pick(trained, s).W + mlp.pick(trained, s).b))
+        assert not np.allclose(alone.W[0], stack.W[0][s])  # it did train
+
+
 def test_pick_a_sub_stack_by_mask():
     stack = mlp.init_mlp((2, 3, 1), np.random.default_rng(2), stack=5)
     mask = np.array([True, False, True, False, False])
