@@ -2,6 +2,7 @@
 makes of a chapter, and what it reports and leaves behind when a chapter fails or is stopped."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -270,3 +271,15 @@ def test_figure_settings_are_quartos_defaults_then_quarto_yml_then_the_chapter(b
     assert options == {"fig-width": 4, "fig-height": 2, "fig-dpi": 80, "fig-format": "png"}
     write(book / "_quarto.yml", "book:\n  chapters: [index.qmd]\nformat:\n  html: default\n  pdf: default\n")
     assert project.figure_options(read_qmd(book / "index.qmd", book), book) == project.FIGURE_DEFAULTS
+
+
+def test_a_chapter_computes_with_one_blas_thread_however_it_was_started(tmp_path, monkeypatch):
+    # float32 sums split over threads change in their last bits: _setup.qmd pins the BLAS to one
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    shutil.copytree(ROOT / "lib", tmp_path / "lib", ignore=shutil.ignore_patterns("__pycache__", "book"))
+    for name in ("_setup.qmd", "_quarto.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    chapter = write(tmp_path / "t.qmd", "{{< include /_setup.qmd >}}\n\n```{python}\nimport threadpoolctl\n"
+                    "print(max(i['num_threads'] for i in threadpoolctl.threadpool_info()))\n```\n")
+    assert printed(run_chapter(chapter, tmp_path, echo=quiet)) == ["1\n"]
