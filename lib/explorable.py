@@ -3,9 +3,12 @@
     explorable("spiking", data={...}, controls=[Slider("current", "Input current (nA)", 0, 60,
                0.5, 20)], alt="...", try_this="Slide the current past 15 nA.")
 
-The chapter computes the data with `lib` and hands it over as JSON; a plain JavaScript module,
-`assets/explore/<name>.js`, draws it and recomputes live what the controls change. Controls
-are the browser's own inputs (a range input moves with arrow keys and with a finger). The page
+The chapter computes the data with `lib` and hands it over as JSON; a plain JavaScript file,
+`assets/explore/<name>.js`, draws it and recomputes live what the controls change (a classic
+script, not an ES module, so that a page opened from disk runs it too; assets/explore/common.js
+says how one is written). Controls are the browser's own inputs, each with its label: a range
+input moves with arrow keys and with a finger, and tells a screen reader its value with its
+unit; the readout under the drawing is a live region, read out when it changes. The page
 gets all of it as Markdown holding raw HTML, never as an HTML output (which would make Quarto
 load jquery and requirejs from a CDN); in the PDF a line says the web version has it.
 """
@@ -20,7 +23,7 @@ import numpy as np
 
 from lib import check
 
-SCRIPTS = "../assets/explore"  # from a page in chapters/ to the modules
+SCRIPTS = "../assets/explore"  # from a page in chapters/ to the scripts
 NAME = r"[a-z][a-z0-9-]*"  # an explorable's name: its module assets/explore/<name>.js
 ID = r"[A-Za-z][A-Za-z0-9_-]*"  # a control's id, part of an HTML id
 
@@ -50,7 +53,8 @@ class Slider:
         return (f'<label for="{i}">{html.escape(self.label)}</label>'
                 f'<input type="range" id="{i}" min="{self.min:g}" max="{self.max:g}" '
                 f'step="{self.step:g}" value="{self.value:g}">'
-                f'<output for="{i}">{self.value:g}</output>')
+                # the slider itself says its value (aria-valuetext): the output beside it keeps quiet
+                f'<output for="{i}" aria-live="off">{self.value:g}</output>')
 
 
 @dataclass(frozen=True)
@@ -126,14 +130,14 @@ def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, captio
         f'<div class="explorable-controls">{fields}</div>',
         f'<canvas class="explorable-canvas" style="{shape}" role="img" '
         f'aria-label="{html.escape(alt, quote=True)}"></canvas>',
-        '<p class="explorable-readout" aria-live="polite"></p>',
+        '<p class="explorable-readout" aria-live="polite" aria-atomic="true"></p>',
         f"<figcaption>{html.escape(caption)}</figcaption>",
         '<noscript><p>This explorable needs JavaScript, which runs in your browser only.</p></noscript>',
         f'<script type="application/json" class="explorable-data">{payload}</script>',
         "</figure>",
-        # the shared module, named here so that it is fetched early and copied into the site
-        f'<link rel="modulepreload" href="{SCRIPTS}/common.js">',
-        f'<script type="module" src="{SCRIPTS}/{name}.js"></script>',
+        # classic scripts, run in order once the page is read: what all explorables share, then this one
+        f'<script src="{SCRIPTS}/common.js" defer></script>',
+        f'<script src="{SCRIPTS}/{name}.js" defer></script>',
         "```",
         ":::",
         '::: {.content-hidden when-format="html"}',

@@ -37,6 +37,7 @@ class Page(HTMLParser):
     images: list[dict] = field(default_factory=list)
     videos: list[dict] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)  # <style> and style=
+    modules: list[str] = field(default_factory=list)  # <script type="module">: src, or "inline"
     text: str = ""
     prose: str = ""  # the text outside <pre>, <script> and <style>
 
@@ -55,6 +56,7 @@ class Page(HTMLParser):
             self.loads += [(tag, attribute, url) for url in urls if url]
         self.links += [a["href"]] if tag == "a" and a.get("href") else []
         {"img": self.images, "video": self.videos}.get(tag, []).append(a)
+        self.modules += [a.get("src") or "inline"] if tag == "script" and a.get("type") == "module" else []
         self._tag, self._hidden = tag, self._hidden + (tag in HIDDEN)
 
     def handle_endtag(self, tag):
@@ -108,14 +110,15 @@ def outside_loads(book: Path | str) -> list[str]:
 def broken_links(book: Path | str) -> list[str]:
     """Local links and loads whose file is missing, and #fragments no element carries."""
     book, problems, cache = Path(book).resolve(), [], {}
+    parsed = lambda p: cache[p] if p in cache else cache.setdefault(p, read_page(p))  # each page once
     for path in pages(book):
-        page = cache.setdefault(path, read_page(path))
+        page = parsed(path)
         for url in [u for _, _, u in page.loads] + page.links:
             target, fragment = _local_target(path, url)
             if target is not None and not target.is_file():
                 problems.append(f"{path.relative_to(book)}: {url} (no such file)")
             elif target is not None and fragment and target.suffix == ".html" \
-                    and unquote(fragment) not in cache.setdefault(target, read_page(target)).ids:
+                    and unquote(fragment) not in parsed(target).ids:
                 problems.append(f"{path.relative_to(book)}: {url} (no #{fragment} there)")
     return problems
 
@@ -143,6 +146,13 @@ def missing_alt_text(book: Path | str) -> list[str]:
     return problems
 
 
+def module_scripts(book: Path | str) -> list[str]:
+    """ES module scripts: Chromium runs none in a page opened from disk (a file:// URL), so the
+    page would lose what they do (lib/book/hooks.py makes Quarto's classic)."""
+    return [f"{p.relative_to(book)}: <script type=module> {src} does not run opened from disk"
+            for p in pages(book) for src in read_page(p).modules]
+
+
 def page_weight(path: Path | str) -> int:
     """Bytes of one page plus every local file it loads, except the shared site_libs."""
     path = Path(path).resolve()
@@ -165,7 +175,7 @@ def report(book: Path | str) -> tuple[str, list[str]]:
     lines += [f"PDF {p.name}: {p.stat().st_size / 1e6:.2f} MB" for p in sorted(book.glob("*.pdf"))]
     lines.append(f"site_libs: {size(book / 'site_libs') / 1e6:.2f} MB; whole {book}/: {size(book) / 1e6:.2f} MB")
     problems = (outside_loads(book) + broken_links(book) + unresolved_references(book) + unevaluated_code(book)
-                + missing_alt_text(book) + [f"{p.relative_to(book)}: {w:,} bytes > {PAGE_LIMIT:,}"
+                + missing_alt_text(book) + module_scripts(book) + [f"{p.relative_to(book)}: {w:,} bytes > {PAGE_LIMIT:,}"
                                             for p, w in weights.items() if w > PAGE_LIMIT])
     return "\n".join(lines), problems
 

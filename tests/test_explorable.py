@@ -22,8 +22,13 @@ def test_markdown_holds_labelled_controls_the_data_and_a_pdf_line():
     assert '<label for="explore-demo-a">Strength &lt;b&gt;</label>' in html
     assert '<input type="range" id="explore-demo-a" min="0" max="1" step="0.1" value="0.5">' in html
     assert '<option value="g" selected>green</option>' in html
-    assert 'aria-label="A &quot;plot&quot;."' in html and 'src="../assets/explore/demo.js"' in html
-    assert '<link rel="modulepreload" href="../assets/explore/common.js">' in html
+    assert '<output for="explore-demo-a" aria-live="off">0.5</output>' in html  # the slider says its value
+    assert '<label for="explore-demo-c">Colour</label><select id="explore-demo-c">' in html
+    assert 'aria-label="A &quot;plot&quot;."' in html and 'aria-live="polite"' in html
+    # classic scripts (a page opened from disk runs no ES module), the shared one first
+    assert html.index('<script src="../assets/explore/common.js" defer></script>') \
+        < html.index('<script src="../assets/explore/demo.js" defer></script>')
+    assert 'type="module"' not in html
     payload = re.search(r'class="explorable-data">(.*?)</script>', html, re.S)[1]
     data = json.loads(payload)  # numbers come back exactly; "</" cannot end the script early
     assert data["x"] == [0.1, 1 / 3, 1e-300] and data["n"] == 3 and data["tag"] == "</script>"

@@ -1,8 +1,10 @@
 """The explorables' JavaScript in a real browser: what it recomputes agrees with lib, and moving a
-control redraws without an error, at a desktop width and a phone's. The pages are written here,
+control redraws without an error, at a desktop width and a phone's, over HTTP and opened from
+disk (file://); every control is reached with Tab and has a name. The pages are written here,
 from the same Markdown the chapters emit, so these tests need chromium but not Quarto."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import asdict
@@ -10,7 +12,7 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 
-from browser import Visit, browser, needs_chromium, serve
+from browser import CANVAS_TEXT, Visit, accessibility, browser, needs_chromium, serve
 from lib.book.run import ROOT
 from lib.explorable import Choice, Slider, markdown
 
@@ -32,20 +34,22 @@ def site(tmp_path_factory):
         yield root, base, b
 
 
-def open_page(site, md: str, width: int = 900):
-    """Write a page holding the explorable, open it at `width` pixels; a Visit."""
+def open_page(site, md: str, width: int = 900, disk: bool = False):
+    """Write a page holding the explorable, open it at `width` pixels, over HTTP or from disk; a Visit."""
     root, base, b = site
     name = re.search(r'id="explore-([a-z0-9-]+)"', md)[1]
-    (root / "chapters" / f"{name}.html").write_text(
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><meta name='viewport' "
-        f"content='width=device-width'></head><body style='margin:8px'>{raw_html(md)}</body></html>")
+    path = root / "chapters" / f"{name}.html"
+    path.write_text(
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
+        f"content='width=device-width'><title>{name}</title></head><body style='margin:8px'>"
+        f"<main>{raw_html(md)}</main></body></html>")
     page = b.new_page(viewport={"width": width, "height": 900})
-    return Visit(page, f"{base}chapters/{name}.html")
+    return Visit(page, path.as_uri() if disk else f"{base}chapters/{name}.html")
 
 
 def module(visit: Visit, name: str, call: str):
-    """Evaluate `call` with the explorable's module bound to m."""
-    return visit.page.evaluate(f"async () => {{ const m = await import('/assets/explore/{name}.js'); return {call}; }}")
+    """Evaluate `call` with the explorable's functions bound to m."""
+    return visit.page.evaluate(f"() => {{ const m = window.Explore.modules[{json.dumps(name)}]; return {call}; }}")
 
 
 def canvas(visit: Visit) -> str:
@@ -61,20 +65,46 @@ def move(visit: Visit, control: str, presses: int = 5, key: str = "ArrowRight"):
 
 
 def check_interaction(site, md: str, control: str, key: str = "ArrowRight"):
-    """The control moves the drawing and the readout, with no error, at 900 and 375 pixels."""
-    for width in (900, 375):
-        visit = open_page(site, md, width)
+    """The control moves the drawing and the readout, with no error, at 900 and 375 pixels over
+    HTTP and at 900 from disk; every control is reached with Tab, in order, and has a name."""
+    seen = []
+    for width, disk in ((900, False), (375, False), (900, True)):
+        visit = open_page(site, md, width, disk)
         before = canvas(visit), visit.page.inner_text(".explorable-readout")
+        assert before[1].strip(), "the readout is empty: the explorable did not run"
         move(visit, control, key=key)
         after = canvas(visit), visit.page.inner_text(".explorable-readout")
         assert before[0] != after[0], "moving the control did not redraw"
         assert visit.errors == [], visit.errors
         overflow = visit.page.evaluate("() => document.documentElement.scrollWidth")
         assert overflow <= width, f"the page is {overflow} px wide at a {width}-pixel window"
-        label = visit.page.evaluate(f"() => document.querySelector('label[for=\"{control}\"]').textContent")
-        assert label.strip(), "the control has no label"
+        seen.append((before[1], after[1]))
+        if not disk:
+            check_keyboard_and_names(visit)
         visit.page.close()
-    return before[1], after[1]
+    assert seen[2] == seen[0], "opened from disk, the explorable said something else"
+    return seen[0]
+
+
+def check_keyboard_and_names(visit: Visit):
+    """Tab goes through the controls in order; each has an accessible name (its label), a slider
+    tells its value in words, the drawing is an image with a name, and the readout is live."""
+    page = visit.page
+    ids = page.evaluate("() => [...document.querySelectorAll('figure.explorable :is(input, select, button)')].map(e => e.id)")
+    page.evaluate("() => { const p = document.querySelector('.explorable-try'); p.tabIndex = -1; p.focus(); }")
+    reached = []
+    for _ in ids:
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement.id"))
+    assert reached == ids, f"Tab reached {reached}, not the controls {ids}"
+    nodes = accessibility(page, "figure.explorable :is(input, select, button, canvas)")
+    for node in nodes:
+        assert node["name"].strip() and not node["ignored"], f"a control or the drawing has no name: {node}"
+    assert [n["role"] for n in nodes if n["tag"] == "canvas"] == ["image"], nodes
+    sliders = page.evaluate("() => [...document.querySelectorAll('figure.explorable input[type=range]')]"
+                            ".map(e => e.getAttribute('aria-valuetext'))")
+    assert all(v and v.strip() for v in sliders), f"a slider without its value in words: {sliders}"
+    assert page.get_attribute(".explorable-readout", "aria-live") == "polite"
 
 
 # --- the spiking neuron -------------------------------------------------------------------------
@@ -399,3 +429,25 @@ def test_a_click_on_the_bowl_moves_the_start(site):
     assert visit.page.input_value("#explore-learning-w0") != before[0] and canvas(visit) != before[1]
     assert visit.errors == []
     visit.page.close()
+
+
+# --- the site test's oracle for text on a canvas -------------------------------------------------
+
+def test_canvas_text_contrast_is_measured_as_wcag_defines_it(site):
+    """CANVAS_TEXT (tests/browser.py), which the site test runs on every explorable: its ratio
+    for text drawn on a transparent canvas over the page, and over a painted patch, against
+    the WCAG 2 formula worked by hand: #777 on white is 4.48:1, white on #0072B2 5.19:1."""
+    root, base, b = site
+    (root / "canvas.html").write_text("<!DOCTYPE html><html><body style='background: #fff'><canvas width=300 "
+                                      "height=100></canvas></body></html>")
+    page = b.new_page()
+    page.add_init_script(CANVAS_TEXT)
+    page.goto(base + "canvas.html")
+    records = page.evaluate("""() => { const ctx = document.querySelector('canvas').getContext('2d');
+        ctx.font = '16px sans-serif'; ctx.fillStyle = '#777777'; ctx.fillText('grey on white', 10, 30);
+        ctx.fillStyle = '#0072B2'; ctx.fillRect(150, 0, 150, 100);
+        ctx.fillStyle = '#ffffff'; ctx.fillText('white on blue', 160, 60);
+        return window.canvasText.map((t) => [t.text, t.ratio]); }""")
+    page.close()
+    assert [t for t, _ in records] == ["grey on white", "white on blue"]
+    assert records[0][1] == pytest.approx(4.48, abs=0.01) and records[1][1] == pytest.approx(5.19, abs=0.01)

@@ -71,3 +71,43 @@ def test_the_pdf_is_made_again_only_when_a_notebook_or_the_settings_are_newer(tm
     assert up_to_date()
     touch("_quarto.yml", 5_000)
     assert not up_to_date()
+
+
+def test_module_scripts_become_classic_ones_that_a_page_from_disk_runs(tmp_path):
+    """Chromium runs no ES module in a page opened from disk: post writes each module script of a
+    page as a classic one, what it imports inlined in a scope of its own, and search's index as a
+    script; the page loads them, deferred as modules are, and no longer the imported module."""
+    (tmp_path / "_quarto.yml").write_text("book:\n  chapters: [index.qmd]\n")
+    (tmp_path / "index.qmd").write_text("# A\n")
+    freeze.notebook_path("index.qmd", tmp_path).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(executed_notebook(), freeze.notebook_path("index.qmd", tmp_path))
+    book = tmp_path / "_book"
+    (book / "lib" / "parts").mkdir(parents=True)
+    (book / "lib" / "parts" / "tabs.js").write_text("const n = 2;\nexport function init() { return n; }\n"
+                                                   "export const twice = (x) => 2 * x;\n")
+    (book / "lib" / "main.js").write_text('import * as tabs from "./parts/tabs.js";\nconst n = 1;\n'
+                                          "window.seen = [n, tabs.init(), tabs.twice(3)];\n")
+    (book / "search.json").write_text('[{"href": "index.html", "title": "A"}]')
+    page = '<script src="lib/main.js" type="module"></script>\n<script src="lib/parts/tabs.js" type="module"></script>\n'
+    (book / "index.html").write_text(f"<html><head>{page}</head></html>")
+    assert hooks.post([book / "index.html"], tmp_path) == 0
+    html = (book / "index.html").read_text()
+    assert html == '<html><head><script src="lib/main.js" defer></script>\n</head></html>'.replace(
+        "main.js", "main.offline.js")
+    script = (book / "lib" / "main.offline.js").read_text()
+    assert "import" not in script and "export" not in script and "function init()" in script
+    assert "const tabs = (() => {" in script and "return { init, twice };" in script
+    assert script.startswith('(function () {\n"use strict";\n') and script.endswith("})();\n")
+    if shutil.which("node"):  # run it: both `n`s live in scopes of their own
+        done = subprocess.run(["node", "-e", f"globalThis.window = globalThis;\n{script}\nconsole.log(seen.join())"],
+                              capture_output=True, text=True)
+        assert done.stdout.strip() == "1,2,6", done.stderr
+    assert (book / "search.json.js").read_text() == \
+        'window.quartoSearchIndex = [{"href": "index.html", "title": "A"}];\n'
+
+
+def test_a_module_post_cannot_make_classic_is_refused_by_name(tmp_path):
+    (tmp_path / "m.js").write_text("export default 3;\n")
+    (tmp_path / "a.html").write_text('<script src="m.js" type="module"></script>')
+    with pytest.raises(ValueError, match="m.js"):
+        hooks.classic_scripts(tmp_path / "a.html")

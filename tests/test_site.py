@@ -4,6 +4,8 @@ Needs `quarto` on PATH, LuaLaTeX for the PDF, poppler's pdftotext and Debian's c
 saying which is missing, without them. The book is rendered twice, side by side, so the second
 render also proves the bytes repeat; then a copy is rendered again after edits, to see which
 chapters execute again and what a failing chapter leaves; and `quarto preview` shows an edit.
+In Chromium, every page works opened from disk (file://) as over HTTP, passes axe-core in both
+themes, and its explorable, films and figures reach keyboard and screen-reader users.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +28,7 @@ import yaml
 from nbclient import NotebookClient
 
 import site_checks
-from browser import Visit, browser, needs_chromium, serve
+from browser import CANVAS_TEXT, Visit, accessibility, axe, browser, file_url, needs_chromium, serve, set_theme
 from lib.book import freeze, project
 from lib.book.run import ROOT
 from shared import copy_sources, once
@@ -212,6 +215,177 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
                     page.evaluate("() => window.quartoToggleColorScheme()")  # the next page: light
                 page.close()
             context.close()
+
+
+def what_works(page) -> dict[str, bool]:
+    """Try what a reader does on the page just loaded; for each part the page has, whether it
+    worked: its explorable draws and answers a key, its films play, the theme toggles, the table
+    of contents follows the scrolling, code is copied, search finds pages, and the book's title
+    and a search result open pages of the book. Leaves the page elsewhere."""
+    works = {}
+    if page.locator("figure.explorable").count():
+        state = "() => [document.querySelector('figure.explorable canvas').toDataURL(), " \
+                "document.querySelector('figure.explorable .explorable-readout').textContent]"
+        blank = page.evaluate("() => { const c = document.querySelector('figure.explorable canvas'), "
+                              "b = document.createElement('canvas'); b.width = c.width; b.height = c.height; "
+                              "return b.toDataURL(); }")
+        before = page.evaluate(state)
+        works["explorable draws"] = before[0] != blank and before[1].strip() != ""
+        control = page.locator("figure.explorable :is(input, select)").first
+        control.focus()
+        key = control.evaluate("e => e.tagName === 'INPUT' ? 'ArrowRight' "
+                               ": e.selectedIndex === e.options.length - 1 ? 'ArrowUp' : 'ArrowDown'")
+        for _ in range(3):
+            page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        after = page.evaluate(state)
+        works["explorable answers"] = after[0] != before[0] and after[1] != before[1]
+    if page.locator("video").count():
+        works["films play"] = page.evaluate("""async () => { const played = [];
+            for (const v of document.querySelectorAll('video')) {
+                await v.play(); await new Promise((r) => setTimeout(r, 600)); played.push(v.currentTime > 0); v.pause(); }
+            return played.every(Boolean); }""")
+    toggle, scheme = page.locator(".quarto-color-scheme-toggle").first, "() => document.body.className"
+    toggle.click()
+    dark = "quarto-dark" in page.evaluate(scheme)
+    toggle.click()
+    works["theme toggles"] = dark and "quarto-light" in page.evaluate(scheme)
+    # the table of contents marks the section in view: the first one, then (at the bottom) the last
+    targets = page.evaluate("() => [...document.querySelectorAll('#TOC a[data-scroll-target]')]"
+                            ".map((a) => a.dataset.scrollTarget)")
+    seen = []
+    for top in (f"document.querySelector({targets[0]!r}).offsetTop", "document.body.scrollHeight"):
+        page.evaluate(f"() => window.scrollTo({{ top: {top}, behavior: 'instant' }})")
+        page.wait_for_timeout(400)
+        seen += page.evaluate("() => [...document.querySelectorAll('#TOC a.active')].map((a) => a.dataset.scrollTarget)")
+    works["contents follow"] = len(targets) >= 2 and seen == [targets[0], targets[-1]]
+    copy = page.locator(".code-copy-button").first
+    if copy.count():
+        copy.scroll_into_view_if_needed()
+        copy.click()
+        works["code copies"] = page.locator(".code-copy-button-checked").count() == 1
+    home = page.evaluate("() => document.querySelector('.sidebar-title a').href")
+    page.locator("#quarto-search input.aa-Input").click()
+    page.keyboard.type("neuron")
+    page.wait_for_timeout(1000)
+    works["search finds"] = page.locator(".aa-Item a").count() > 0
+    book_page = "() => document.querySelector('main#quarto-document-content') !== null"
+    if works["search finds"]:
+        page.locator(".aa-Item a").first.click()
+        page.wait_for_load_state()
+        works["a search result opens"] = page.evaluate(book_page)
+    page.goto(home)
+    works["the title opens the preface"] = page.evaluate(book_page) and page.title().startswith("Working Neurons")
+    return works
+
+
+@needs_chromium
+def test_every_page_works_opened_from_disk_as_over_http(book):
+    """Each page opened as a file:// URL (a downloaded copy) and served over HTTP: the same
+    things work both ways (what_works), all of them, with no console error and no alert.
+    Chromium refuses a page from disk its ES modules and fetch: the post-render step makes
+    Quarto's modules classic and search reads its index from a script (lib/book/hooks.py)."""
+    with serve(book) as base, browser() as b:
+        found = {}
+        for way in ("http", "disk"):
+            context = b.new_context(viewport=WINDOW)
+            for path in site_checks.pages(book):
+                name = str(path.relative_to(book))
+                page, alerts = context.new_page(), []
+                page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+                visit = Visit(page, base + name if way == "http" else file_url(path))
+                found[way, name] = what_works(page)
+                assert visit.errors == [] and alerts == [], f"{name} ({way}): {visit.errors + alerts}"
+                assert all(found[way, name].values()), f"{name} ({way}): {found[way, name]}"
+                page.close()
+            context.close()
+    for path in site_checks.pages(book):
+        name = str(path.relative_to(book))
+        assert found["disk", name] == found["http", name], name
+    assert sum("explorable answers" in works for works in found.values()) >= 2 * 9
+
+
+@needs_chromium
+@pytest.mark.filterwarnings("default:axe")
+def test_axe_finds_nothing_serious_on_any_page_in_either_theme(book):
+    """axe-core on every page, light and dark: no violation of impact serious or critical; the
+    others (moderate, minor) are listed in a warning, in the test's output."""
+    found = {}
+    with serve(book) as base, browser() as b:
+        for dark in (False, True):
+            context = b.new_context(viewport=WINDOW)
+            for path in site_checks.pages(book):
+                page = context.new_page()
+                Visit(page, base + str(path.relative_to(book)))
+                set_theme(page, dark)
+                found[str(path.relative_to(book)), "dark" if dark else "light"] = axe(page)
+                page.close()
+            context.close()
+    listing = [f"{name} ({theme}): {v['impact']} {v['id']} ({v['help']}) at {', '.join(v['nodes'][:5])}"
+               for (name, theme), violations in sorted(found.items()) for v in violations]
+    print("\n".join(["axe-core, per page and theme:"] + [
+        f"  {name:34} {theme:5} " + (", ".join(f"{v['impact']} {v['id']} x{len(v['nodes'])}" for v in vs) or "none")
+        for (name, theme), vs in sorted(found.items())]))
+    serious = [line for line in listing if re.search(r"\): (serious|critical) ", line)]
+    assert serious == [], "\n".join(serious)
+    if listing:
+        warnings.warn("axe: violations left (moderate or minor):\n" + "\n".join(listing))
+
+
+@needs_chromium
+def test_explorables_films_and_figures_reach_keyboard_and_screen_reader_users(book):
+    """In both themes: every explorable control is reached with Tab, in order, shows a focus
+    ring of at least 3:1 against the page, and has a name; the readout is a live region; text
+    drawn on a canvas has 4.5:1 against what lies under it; every film and figure has a
+    description a screen reader reads."""
+    with serve(book) as base, browser() as b:
+        context = b.new_context(viewport=WINDOW)
+        context.add_init_script(CANVAS_TEXT)
+        for path in site_checks.pages(book):
+            name, page = str(path.relative_to(book)), context.new_page()
+            visit = Visit(page, base + name)
+            for node in accessibility(page, "main video, main img:not(video img), main canvas"):
+                assert not node["ignored"] and len(node["name"].split()) >= 5, f"{name}: {node}"
+            for dark in (False, True):
+                set_theme(page, dark)
+                page.evaluate("() => { window.canvasText.length = 0; window.dispatchEvent(new Event('resize')); "
+                              "document.querySelectorAll('canvas').forEach((c) => { c.style.width = '99.9%'; }); }")
+                page.wait_for_timeout(500)  # every canvas redraws at its new width
+                faint = page.evaluate("() => window.canvasText.filter((t) => t.ratio < 4.5)")
+                assert faint == [], f"{name} ({'dark' if dark else 'light'}): faint canvas text {faint[:5]}"
+                page.evaluate("() => document.querySelectorAll('canvas').forEach((c) => { c.style.width = ''; })")
+                if page.locator("figure.explorable").count():
+                    assert keyboard_problems(page) == [], f"{name} ({'dark' if dark else 'light'})"
+            assert visit.errors == [], f"{name}: {visit.errors}"
+            page.close()
+        context.close()
+
+
+def keyboard_problems(page) -> list[str]:
+    """What stops a keyboard or screen-reader user at the page's explorable (none when all is well)."""
+    controls = page.evaluate("() => [...document.querySelectorAll('figure.explorable :is(input, select, button)')]"
+                             ".map((e) => e.id)")
+    page.evaluate("() => { const p = document.querySelector('.explorable-try'); p.tabIndex = -1; p.focus(); }")
+    problems = []
+    for expected in controls:
+        page.keyboard.press("Tab")
+        ring = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+            const lum = (c) => rgb(c).map((v) => v / 255).map((v) => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+                .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const [a, b] = [lum(s.outlineColor), lum(getComputedStyle(document.body).backgroundColor)];
+            return { id: e.id, visible: e.matches(':focus-visible'), style: s.outlineStyle,
+                     width: parseFloat(s.outlineWidth), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) }; }""")
+        if ring["id"] != expected:
+            problems.append(f"Tab reached #{ring['id']}, not #{expected}")
+        elif not (ring["visible"] and ring["style"] != "none" and ring["width"] >= 2 and ring["ratio"] >= 3):
+            problems.append(f"#{expected} shows no clear focus ring: {ring}")
+    for node in accessibility(page, "figure.explorable :is(input, select, button, canvas)"):
+        if not node["name"].strip() or node["ignored"]:
+            problems.append(f"no accessible name: {node}")
+    if page.get_attribute("figure.explorable .explorable-readout", "aria-live") != "polite":
+        problems.append("the readout is not a live region")
+    return problems
 
 
 @pytest.fixture(scope="module")

@@ -80,3 +80,12 @@ def test_page_weight_counts_films_and_posters_but_not_site_libs(tmp_path):
     assert site_checks.page_weight(page) == page.stat().st_size + 2_000_300
     _, problems = site_checks.report(book)
     assert any("> 1,500,000" in p for p in problems)
+
+
+def test_module_scripts_are_found_they_do_not_run_from_disk(tmp_path):
+    book = write_site(tmp_path, head='<script src="../site_libs/q.js" type="module"></script>'
+                                     '<script src="../site_libs/c.js" defer></script>',
+                      body='<script type="module">import "./x.js";</script>')
+    assert site_checks.module_scripts(book) == [
+        "chapters/a.html: <script type=module> ../site_libs/q.js does not run opened from disk",
+        "chapters/a.html: <script type=module> inline does not run opened from disk"]

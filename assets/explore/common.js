@@ -1,39 +1,66 @@
 // What every explorable of the book shares: its data, its controls, a canvas that keeps its
-// shape at any width and redraws for the dark theme, and a few colour maps. Plain JavaScript,
-// no library, nothing loaded from outside the site.
+// shape at any width and redraws for the dark theme, a readout read out to screen readers, and
+// a few colour maps. Plain JavaScript, no library, nothing loaded from outside the site.
+//
+// Classic scripts, not ES modules, so that a page opened from disk (file://) runs them too:
+// this file defines window.Explore; each explorable's file (assets/explore/<name>.js) calls
+//   Explore.define(name, (E) => ({ ...its functions, draw(ex) { ... } }))
+// which keeps its functions in Explore.modules[name] (the tests call them there) and, when the
+// page holds the figure #explore-<name>, calls draw with what setup(name) returns.
+(() => {
+"use strict";
+if (window.Explore) return;  // two explorables on a page both load this file
 
-/** The explorable's figure, its data (from the chapter's Python) and its controls by id. */
-export function setup(name) {
+/** Register explorable `name`: make(Explore) returns its functions and draw(ex). */
+function define(name, make) {
+  const made = make(Explore);
+  Explore.modules[name] = made;
+  if (document.getElementById(`explore-${name}`) && made.draw) made.draw(setup(name));
+}
+
+/** The explorable's figure, its data (from the chapter's Python), its controls by id (every
+ *  input, select and button in it: a control of any kind), and its readout. */
+function setup(name) {
   const root = document.getElementById(`explore-${name}`);
   const data = JSON.parse(root.querySelector("script.explorable-data").textContent);
   const controls = {};
-  for (const input of root.querySelectorAll("input, select")) {
+  for (const input of root.querySelectorAll("input, select, button")) {
     controls[input.id.replace(`explore-${name}-`, "")] = input;
   }
-  return { root, data, controls, canvas: root.querySelector("canvas") };
+  return { root, data, controls, canvas: root.querySelector("canvas"),
+           readout: root.querySelector(".explorable-readout") };
 }
 
 /** The current value of a control, as a number unless it is a choice. */
-export function value(input) {
+function value(input) {
   return input.tagName === "SELECT" ? input.value : Number(input.value);
 }
 
-/** Show a control's value beside it. */
-export function show(input, text) {
+/** Show a control's value beside it, and give it to screen readers as the slider's value. */
+function show(input, text) {
   const out = input.closest(".explorable").querySelector(`output[for="${input.id}"]`);
   if (out) out.textContent = text;
+  if (input.type === "range") input.setAttribute("aria-valuetext", text);
+}
+
+/** Put text in the readout, a polite live region: a screen reader says it when it changes (and
+ *  only then: a redraw for a resize or the theme leaves it alone). */
+function announce(ex, text) {
+  if (ex.readout.textContent !== text) ex.readout.textContent = text;
 }
 
 /** Call draw() now, whenever a control moves, the canvas is resized, or the theme changes.
  *  Controls named in `slow` redraw when let go (or stepped with a key), not while dragged:
- *  for recomputations too long to repeat at every pixel of a drag. */
-export function live(ex, draw, { slow = [] } = {}) {
+ *  for recomputations too long to repeat at every pixel of a drag. A button redraws when
+ *  pressed (by click, Enter or Space). */
+function live(ex, draw, { slow = [] } = {}) {
   const redraw = () => {
     const ctx = fit(ex.canvas);
     draw(ctx, ex.canvas.clientWidth, ex.canvas.clientHeight);
   };
   for (const [name, input] of Object.entries(ex.controls)) {
-    input.addEventListener(slow.includes(name) ? "change" : "input", redraw);
+    const event = input.tagName === "BUTTON" ? "click" : slow.includes(name) ? "change" : "input";
+    input.addEventListener(event, redraw);
   }
   new ResizeObserver(redraw).observe(ex.canvas);
   new MutationObserver(redraw).observe(document.body, { attributes: true, attributeFilter: ["class"] });
@@ -45,7 +72,7 @@ export function live(ex, draw, { slow = [] } = {}) {
 }
 
 /** Size the canvas's pixels to its box on screen (sharp on any display); a context in CSS px. */
-export function fit(canvas) {
+function fit(canvas) {
   const ratio = window.devicePixelRatio || 1;
   const w = canvas.clientWidth, h = canvas.clientHeight;
   if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
@@ -59,13 +86,13 @@ export function fit(canvas) {
 }
 
 /** Text and line colour of the page (dark or light theme). */
-export function ink(canvas) {
+function ink(canvas) {
   return getComputedStyle(canvas).color;
 }
 
 // Okabe & Ito's colour-blind-safe palette, as in lib/style.py.
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
-export const TEN_CLASSES = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+const TEN_CLASSES = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
                             "#DDCC77", "#CC6677", "#882255", "#AA4499", "#BBBBBB"];
 
 // viridis and RdBu_r at a few stops, interpolated: the book's field and signed colour maps.
@@ -79,12 +106,12 @@ function ramp(stops, t) {
 }
 
 /** viridis(t) for t in [0, 1], as [r, g, b]. */
-export const viridis = (t) => ramp(VIRIDIS, t);
+const viridis = (t) => ramp(VIRIDIS, t);
 /** RdBu_r for v in [-1, 1] (blue negative, red positive), as [r, g, b]. */
-export const rdbu = (v) => ramp(RDBU, (v + 1) / 2);
+const rdbu = (v) => ramp(RDBU, (v + 1) / 2);
 
 /** Paint a field (rows x cols, row 0 at the bottom) into the box (x, y, w, h) with colour(v). */
-export function paint(ctx, field, rows, cols, colour, x, y, w, h) {
+function paint(ctx, field, rows, cols, colour, x, y, w, h) {
   const image = new ImageData(cols, rows);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
@@ -100,7 +127,7 @@ export function paint(ctx, field, rows, cols, colour, x, y, w, h) {
 }
 
 /** A polyline of (xs, ys) in data coordinates, mapped by the box's scales. */
-export function line(ctx, xs, ys, sx, sy, colour, width = 2) {
+function line(ctx, xs, ys, sx, sy, colour, width = 2) {
   ctx.beginPath();
   for (let i = 0; i < xs.length; i++) {
     const X = sx(xs[i]), Y = sy(ys[i]);
@@ -112,12 +139,12 @@ export function line(ctx, xs, ys, sx, sy, colour, width = 2) {
 }
 
 /** A linear scale from [d0, d1] to [r0, r1]. */
-export function scale(d0, d1, r0, r1) {
+function scale(d0, d1, r0, r1) {
   return (v) => r0 + ((v - d0) / (d1 - d0)) * (r1 - r0);
 }
 
 /** Axes: a frame, ticks with labels, and axis titles, in the page's ink. */
-export function axes(ctx, box, xlim, ylim, { xticks = [], yticks = [], xlabel = "", ylabel = "", colour }) {
+function axes(ctx, box, xlim, ylim, { xticks = [], yticks = [], xlabel = "", ylabel = "", colour }) {
   const [x, y, w, h] = box;
   const sx = scale(xlim[0], xlim[1], x, x + w), sy = scale(ylim[0], ylim[1], y + h, y);
   ctx.strokeStyle = colour; ctx.fillStyle = colour; ctx.lineWidth = 1;
@@ -137,7 +164,7 @@ export function axes(ctx, box, xlim, ylim, { xticks = [], yticks = [], xlabel = 
 }
 
 /** Draw inside box (x, y, w, h) only: what spills over is cut off. */
-export function clipped(ctx, box, draw) {
+function clipped(ctx, box, draw) {
   ctx.save();
   ctx.beginPath();
   ctx.rect(...box);
@@ -147,7 +174,7 @@ export function clipped(ctx, box, draw) {
 }
 
 /** A small seeded random number generator (mulberry32): the same masks for the same seed. */
-export function seeded(seed) {
+function seeded(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -157,3 +184,8 @@ export function seeded(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+const Explore = { modules: {}, define, setup, value, show, announce, live, fit, ink, PALETTE, TEN_CLASSES,
+                  viridis, rdbu, paint, line, scale, axes, clipped, seeded };
+window.Explore = Explore;
+})();

@@ -1,10 +1,11 @@
 // Convolution: pick a 3 x 3 kernel; the feature map of the photo is computed again, live, as
 // lib/conv.py computes it (a 'valid' cross-correlation: the kernel is not flipped).
-import { ink, live, paint, rdbu, setup, value } from "./common.js";
+"use strict";
+Explore.define("conv", ({ announce, ink, live, paint, rdbu, value }) => {
 
 /** 'valid' cross-correlation of image (H x W, row-major) with kernel (kh x kw), as lib.conv.conv2d:
  *  out[r][c] = sum over i, j of x[r + i][c + j] w[i][j], summed kernel row by kernel row. */
-export function conv2d(x, H, W, w) {
+function conv2d(x, H, W, w) {
   const kh = w.length, kw = w[0].length, Ho = H - kh + 1, Wo = W - kw + 1;
   const out = new Float64Array(Ho * Wo);
   for (let i = 0; i < kh; i++) {
@@ -20,13 +21,12 @@ export function conv2d(x, H, W, w) {
 }
 
 /** The photo's grey levels from the page's data: bytes (base64) to values in [0, 1]. */
-export function decode(base64) {
+function decode(base64) {
   const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
   return Float64Array.from(bytes, (b) => b / 255);
 }
 
-const ex = document.getElementById("explore-conv") ? setup("conv") : null;
-if (ex) {
+function draw(ex) {
   const { side, photo, kernels } = ex.data;
   const x = decode(photo);
   const grey = (v) => [Math.round(255 * v), Math.round(255 * v), Math.round(255 * v)];
@@ -46,8 +46,10 @@ if (ex) {
     ctx.fillStyle = ink(ex.canvas); ctx.font = "13px system-ui, sans-serif"; ctx.textAlign = "center";
     const number = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
     k.forEach((row, i) => row.forEach((v, j) => ctx.fillText(number(v), s + gap / 2 + 34 * (j - 1), s / 2 - 16 + 18 * i)));
-    ex.root.querySelector(".explorable-readout").textContent =
-      `${name}: the feature map is ${n} × ${n}; its values run from ${Math.min(...fm).toFixed(2)} to ` +
-      `${Math.max(...fm).toFixed(2)} (red positive, blue negative).`;
+    announce(ex, `${name}: the feature map is ${n} × ${n}; its values run from ${Math.min(...fm).toFixed(2)} to ` +
+      `${Math.max(...fm).toFixed(2)} (red positive, blue negative).`);
   });
 }
+
+return { conv2d, decode, draw };
+});

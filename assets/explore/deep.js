@@ -2,13 +2,14 @@
 // steps of label propagation) and look at any layer. The layers are computed again, live, as
 // lib/sparse.py computes them: a 3 x 3 blur of each class's scores, the power gamma,
 // renormalised, the labelled pixels clamped back.
-import { clipped, ink, live, PALETTE, setup, show, value } from "./common.js";
+"use strict";
+Explore.define("deep", ({ announce, clipped, ink, live, PALETTE, show, value }) => {
 
 const KERNEL = [[1, 2, 1], [2, 4, 2], [1, 2, 1]].map((row) => row.map((v) => v / 16));
 
 /** Initial scores (K x G x G), the clamped pixels and their label distributions, from the
  *  training points' pixels (rows, cols) and classes y, as lib.sparse.initial_scores. */
-export function initial(rows, cols, y, K, G) {
+function initial(rows, cols, y, K, G) {
   const counts = new Float64Array(K * G * G), total = new Float64Array(G * G);
   rows.forEach((r, i) => { counts[y[i] * G * G + r * G + cols[i]] += 1; total[r * G + cols[i]] += 1; });
   const S = new Float64Array(K * G * G).fill(1 / K), labels = new Float64Array(K * G * G);
@@ -23,7 +24,7 @@ export function initial(rows, cols, y, K, G) {
 }
 
 /** One layer, as lib.sparse.layer: blur ('same', zero padding), power gamma, renormalise, clamp. */
-export function layer(S, clamped, labels, gamma, K, G) {
+function layer(S, clamped, labels, gamma, K, G) {
   const mixed = new Float64Array(K * G * G);
   for (let k = 0; k < K; k++) {
     const o = k * G * G;
@@ -51,7 +52,7 @@ export function layer(S, clamped, labels, gamma, K, G) {
 }
 
 /** The class of every pixel, -1 where the scores are all equal (to 1e-12), as lib.sparse.class_map. */
-export function classMap(S, K, G) {
+function classMap(S, K, G) {
   const map = new Int8Array(G * G);
   for (let p = 0; p < G * G; p++) {
     let best = 0, hi = -Infinity, lo = Infinity;
@@ -66,7 +67,7 @@ export function classMap(S, K, G) {
 }
 
 /** Scores after `layers` layers, and the class map after each: [S, maps (layers + 1)]. */
-export function propagate(start, gamma, layers, K, G) {
+function propagate(start, gamma, layers, K, G) {
   let S = start.S;
   const maps = [classMap(S, K, G)];
   for (let l = 0; l < layers; l++) {
@@ -76,8 +77,7 @@ export function propagate(start, gamma, layers, K, G) {
   return [S, maps];
 }
 
-const ex = document.getElementById("explore-deep") ? setup("deep") : null;
-if (ex) {
+function draw(ex) {
   const { G, K, train, test, layers } = ex.data;
   const start = initial(train.rows, train.cols, train.y, K, G);
   let cached = { gamma: null, maps: null };
@@ -103,8 +103,10 @@ if (ex) {
     let unassigned = 0, right = 0;
     for (let p = 0; p < G * G; p++) unassigned += map[p] < 0;
     test.rows.forEach((r, i) => { right += map[r * G + test.cols[i]] === test.y[i]; });
-    ex.root.querySelector(".explorable-readout").textContent =
-      `γ = ${gamma.toFixed(2)}, layer ${at}: ${(100 * unassigned / (G * G)).toFixed(1)} % of the plane unassigned; ` +
-      `${(100 * right / test.y.length).toFixed(1)} % of ${test.y.length} held-out points classified right.`;
+    announce(ex, `γ = ${gamma.toFixed(2)}, layer ${at}: ${(100 * unassigned / (G * G)).toFixed(1)} % of the plane unassigned; ` +
+      `${(100 * right / test.y.length).toFixed(1)} % of ${test.y.length} held-out points classified right.`);
   }, { slow: ["gamma"] });
 }
+
+return { initial, layer, classMap, propagate, draw };
+});

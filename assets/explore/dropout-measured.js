@@ -2,12 +2,13 @@
 // paired verdict is computed again, live, with lib/trials.py's rule: the 95 % confidence
 // interval of the mean paired difference (paired t), and a winner only when it excludes zero.
 // One interval on its own: the chapter's conclusions correct for the number it looks at.
-import { axes, ink, line, live, PALETTE, setup, show, value } from "./common.js";
+"use strict";
+Explore.define("dropout-measured", ({ announce, axes, ink, line, live, PALETTE, show, value }) => {
 
 /** The mean of the paired differences a - b, their sample standard deviation (ddof = 1), the
  *  interval mean ± t sd / sqrt(n) for the t quantile given, and the verdict "A" (interval above
  *  0), "B" (below 0) or "neither", as lib.trials.compare. */
-export function compare(a, b, t) {
+function compare(a, b, t) {
   const d = a.map((v, i) => v - b[i]), n = d.length;
   const gap = d.reduce((s, v) => s + v, 0) / n;
   const sd = Math.sqrt(d.reduce((s, v) => s + (v - gap) ** 2, 0) / (n - 1));
@@ -15,8 +16,7 @@ export function compare(a, b, t) {
   return { gap, sd, low, high, verdict: low > 0 ? "A" : high < 0 ? "B" : "neither" };
 }
 
-const ex = document.getElementById("explore-dropout-measured") ? setup("dropout-measured") : null;
-if (ex) {
+function draw(ex) {
   const { sizes, dropout, plain, t } = ex.data;  // accuracies [size][seed]; t[n - 2], n = 2..5
   live(ex, (ctx, w, h) => {
     const k = Number(value(ex.controls.size)), n = value(ex.controls.runs);
@@ -40,8 +40,10 @@ if (ex) {
     const said = { A: "taken alone, dropout is ahead", B: "taken alone, dropout is behind",
       neither: "no verdict: the interval includes zero" };
     const f = (v) => `${v >= 0 ? "+" : ""}${(100 * v).toFixed(1)}`;
-    ex.root.querySelector(".explorable-readout").textContent =
-      `${sizes[k]} per class, ${n} runs: dropout leads by ${f(c.gap)} points ` +
-      `(95 % interval, uncorrected, ${f(c.low)} to ${f(c.high)}); ${said[c.verdict]}.`;
+    announce(ex, `${sizes[k]} per class, ${n} runs: dropout leads by ${f(c.gap)} points ` +
+      `(95 % interval, uncorrected, ${f(c.low)} to ${f(c.high)}); ${said[c.verdict]}.`);
   });
 }
+
+return { compare, draw };
+});

@@ -1,22 +1,22 @@
 // Dropout: choose p and a random mask; the thinned network's answer for one test shape, and
 // the average over 200 masks (Monte Carlo dropout), are computed again, live, as lib does.
-import { axes, ink, line, live, PALETTE, seeded, setup, show, value, viridis } from "./common.js";
+"use strict";
+Explore.define("dropout", ({ announce, axes, ink, line, live, PALETTE, seeded, show, value, viridis }) => {
 
 /** Class probabilities of the trained network's last layer for hidden activations h (64),
  *  with the inverted-dropout mask m applied to them: softmax((h * m) W2 + b2), as lib.mlp.forward. */
-export function output(h, mask, W2, b2) {
+function output(h, mask, W2, b2) {
   const z = b2.map((b, k) => h.reduce((s, hj, j) => s + hj * mask[j] * W2[j][k], 0) + b);
   const top = Math.max(...z), e = z.map((v) => Math.exp(v - top)), total = e.reduce((a, b) => a + b);
   return e.map((v) => v / total);
 }
 
 /** An inverted-dropout mask for n units: 0 with probability p, else 1 / (1 - p). */
-export function mask(n, p, random) {
+function mask(n, p, random) {
   return Array.from({ length: n }, () => (random() >= p ? 1 / (1 - p) : 0));
 }
 
-const ex = document.getElementById("explore-dropout") ? setup("dropout") : null;
-if (ex) {
+function draw(ex) {
   const { hidden, W2, b2, y, classes, images } = ex.data;
   live(ex, (ctx, w, h) => {
     const p = value(ex.controls.p), seed = value(ex.controls.mask), i = Number(value(ex.controls.example));
@@ -69,8 +69,10 @@ if (ex) {
     ctx.setLineDash([4, 4]); line(ctx, [1, 200], [full, full], a.sx, a.sy, colour, 1); ctx.setLineDash([]);
     line(ctx, runs.map((_, s) => s + 1), runs, a.sx, a.sy, PALETTE[1]);
     const dropped = m.filter((v) => v === 0).length;
-    ex.root.querySelector(".explorable-readout").textContent =
-      `p = ${p.toFixed(2)}: this mask drops ${dropped} of ${n} hidden units and gives P(${classes[y[i]]}) = ` +
-      `${P[y[i]].toFixed(3)}; the mean of 200 masks is ${runs[199].toFixed(3)}, the full network (dashed) ${full.toFixed(3)}.`;
+    announce(ex, `p = ${p.toFixed(2)}: this mask drops ${dropped} of ${n} hidden units and gives P(${classes[y[i]]}) = ` +
+      `${P[y[i]].toFixed(3)}; the mean of 200 masks is ${runs[199].toFixed(3)}, the full network (dashed) ${full.toFixed(3)}.`);
   });
 }
+
+return { output, mask, draw };
+});

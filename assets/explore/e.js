@@ -1,9 +1,10 @@
 // A square wave from rotations: choose the number of terms; the partial sum and its overshoot
 // next to the jump are computed again, live, as lib/fourier.py computes them.
-import { axes, clipped, ink, line, live, PALETTE, setup, show, value } from "./common.js";
+"use strict";
+Explore.define("e", ({ announce, axes, clipped, ink, line, live, PALETTE, show, value }) => {
 
 /** The square wave's Fourier partial sum with n terms, (4/pi) sum over odd k of sin(kt)/k. */
-export function partialSum(t, n) {
+function partialSum(t, n) {
   let s = 0;
   for (let j = 0; j < n; j++) {
     const k = 2 * j + 1;
@@ -13,14 +14,13 @@ export function partialSum(t, n) {
 }
 
 /** The first peak of the partial sum: its maximum on a grid over (0, pi/n), as lib does. */
-export function gibbsOvershoot(n, samples = 4001) {
+function gibbsOvershoot(n, samples = 4001) {
   let peak = -Infinity;
   for (let i = 0; i < samples; i++) peak = Math.max(peak, partialSum((Math.PI / n) * i / (samples - 1), n));
   return peak;
 }
 
-const ex = document.getElementById("explore-e") ? setup("e") : null;
-if (ex) {
+function draw(ex) {
   const { limit } = ex.data;
   live(ex, (ctx, w, h) => {
     const n = value(ex.controls.terms);
@@ -44,8 +44,10 @@ if (ex) {
     line(ctx, [0, right], [1, 1], b.sx, b.sy, "grey", 1);
     clipped(ctx, zoom, () => line(ctx, tz, tz.map((s) => partialSum(s, n)), b.sx, b.sy, PALETTE[0], 1.5));
     const peak = gibbsOvershoot(n, 801);
-    ex.root.querySelector(".explorable-readout").textContent =
-      `${n} terms: the first peak is ${peak.toFixed(4)}, ${((peak - 1) / 2 * 100).toFixed(1)} % of the jump above the wave; ` +
-      `the limit (2/π) Si(π) is ${limit.toFixed(4)}.`;
+    announce(ex, `${n} terms: the first peak is ${peak.toFixed(4)}, ${((peak - 1) / 2 * 100).toFixed(1)} % of the jump above the wave; ` +
+      `the limit (2/π) Si(π) is ${limit.toFixed(4)}.`);
   });
 }
+
+return { partialSum, gibbsOvershoot, draw };
+});

@@ -1,10 +1,11 @@
 // Gradient descent, with heavy-ball momentum, on the loss of one linear neuron y = w x + b:
 // the reader picks the start (sliders, or a click on the bowl), the learning rate and the
 // momentum, and the path is computed again, live, as lib/descent.py's descend does.
-import { axes, clipped, ink, line, live, PALETTE, paint, setup, show, value, viridis } from "./common.js";
+"use strict";
+Explore.define("learning", ({ announce, axes, clipped, ink, line, live, paint, PALETTE, show, value, viridis }) => {
 
 /** ½ mean (w x + b − t)² over the points, as lib.descent.mse. */
-export function loss(x, t, w, b) {
+function loss(x, t, w, b) {
   let s = 0;
   for (let i = 0; i < x.length; i++) {
     const r = w * x[i] + b - t[i];
@@ -14,7 +15,7 @@ export function loss(x, t, w, b) {
 }
 
 /** Its gradient [mean r x, mean r] with r = w x + b − t, as lib.descent.mse_gradient. */
-export function gradient(x, t, w, b) {
+function gradient(x, t, w, b) {
   let gw = 0, gb = 0;
   for (let i = 0; i < x.length; i++) {
     const r = w * x[i] + b - t[i];
@@ -25,7 +26,7 @@ export function gradient(x, t, w, b) {
 }
 
 /** The path [[w, b], ...] of `steps` steps from (w0, b0): v ← μ v − η g, θ ← θ + v. */
-export function descend(x, t, w0, b0, lr, steps, momentum) {
+function descend(x, t, w0, b0, lr, steps, momentum) {
   let w = w0, b = b0, vw = 0, vb = 0;
   const path = [[w, b]];
   for (let k = 0; k < steps; k++) {
@@ -39,8 +40,7 @@ export function descend(x, t, w0, b0, lr, steps, momentum) {
   return path;
 }
 
-const ex = document.getElementById("explore-learning") ? setup("learning") : null;
-if (ex) {
+function draw(ex) {
   const { x, t, theta_star: star, L_star: best, lam_max: lamMax, steps, extent } = ex.data;
   const [w0, w1, b0, b1] = extent, n = 90;
   // The bowl, once: log10 of the loss above its minimum on an n x n grid, row 0 at the bottom.
@@ -93,12 +93,12 @@ if (ex) {
     const limit = (2 * (1 + mu)) / lamMax, end = path[path.length - 1];
     const last = loss(x, t, end[0], end[1]);
     const from = `From (${start[0].toFixed(2)}, ${start[1].toFixed(2)}), after ${steps} steps `;
-    ex.root.querySelector(".explorable-readout").textContent = from +
+    announce(ex, from +
       (Number.isFinite(last) && last < 1e6
         ? `the loss is ${last.toPrecision(4)} (its minimum: ${best.toPrecision(4)}). `
         : "the path has left the bowl: the loss is beyond 10⁶. ") +
       `This surface converges for η < 2(1 + μ)/λmax = ${limit.toFixed(3)}; ` +
-      `η = ${lr.toFixed(2)} is ${lr < limit ? "below" : "above"} it.`;
+      `η = ${lr.toFixed(2)} is ${lr < limit ? "below" : "above"} it.`);
   });
 
   // A click on the bowl starts the path there.
@@ -112,3 +112,6 @@ if (ex) {
     redraw();
   });
 }
+
+return { loss, gradient, descend, draw };
+});

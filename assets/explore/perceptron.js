@@ -1,20 +1,21 @@
 // XOR's 2-2-1 network with its nine numbers on sliders, starting at the trained ones rounded to
 // 0.1: the two hidden lines and the output over the plane are computed again, live, as
 // lib/mlp.py does.
-import { axes, clipped, ink, live, paint, PALETTE, scale, setup, show, value, viridis } from "./common.js";
+"use strict";
+Explore.define("perceptron", ({ announce, axes, clipped, ink, live, paint, PALETTE, scale, show, value, viridis }) => {
 
 const sigmoid = (z) => 1 / (1 + Math.exp(-z));
 
 /** The 2-2-1 sigmoid network: W1 (2 x 2, rows = inputs), b1 (2), W2 (2), b2; returns
  *  [hidden activations, output] for the point (x1, x2), as lib.mlp.forward does. */
-export function forward(net, x1, x2) {
+function forward(net, x1, x2) {
   const h = [0, 1].map((j) => sigmoid(x1 * net.W1[0][j] + x2 * net.W1[1][j] + net.b1[j]));
   return [h, sigmoid(h[0] * net.W2[0] + h[1] * net.W2[1] + net.b2)];
 }
 
 /** Mean binary cross-entropy of the network on points X with labels y (0 or 1), computed from
  *  the output's logit z as log(1 + e^z) - y z, stably, as lib.mlp.loss does. */
-export function loss(net, X, y) {
+function loss(net, X, y) {
   const terms = X.map(([x1, x2], i) => {
     const h = forward(net, x1, x2)[0];
     const z = h[0] * net.W2[0] + h[1] * net.W2[1] + net.b2;
@@ -24,7 +25,7 @@ export function loss(net, X, y) {
 }
 
 /** The output over an n x n grid of [x0, x1]^2, row by row from the bottom, as lib.plots.grid. */
-export function surface(net, lo, hi, n) {
+function surface(net, lo, hi, n) {
   const out = new Float64Array(n * n);
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
@@ -34,8 +35,7 @@ export function surface(net, lo, hi, n) {
   return out;
 }
 
-const ex = document.getElementById("explore-perceptron") ? setup("perceptron") : null;
-if (ex) {
+function draw(ex) {
   const { X, y } = ex.data;
   const names = ["w11", "w21", "w12", "w22", "b1", "b2", "v1", "v2", "c"];
   live(ex, (ctx, w, h) => {
@@ -64,9 +64,11 @@ if (ex) {
       ctx.strokeStyle = "white"; ctx.lineWidth = 2; ctx.stroke();
     });
     const right = X.filter((_, i) => (outputs[i] > 0.5) === (y[i] === 1)).length;
-    ex.root.querySelector(".explorable-readout").textContent =
-      `outputs at (0,0), (0,1), (1,0), (1,1): ${outputs.map((o) => o.toFixed(2)).join(", ")}; ` +
+    announce(ex, `outputs at (0,0), (0,1), (1,0), (1,1): ${outputs.map((o) => o.toFixed(2)).join(", ")}; ` +
       `${right} of 4 corners right; loss ${loss(net, X, y).toPrecision(3)}. ` +
-      "White lines: where each hidden unit is 1/2.";
+      "White lines: where each hidden unit is 1/2.");
   });
 }
+
+return { forward, loss, surface, draw };
+});

@@ -1,12 +1,13 @@
 // Seeing the data: every image as a dot. Point at a dot (or step through them with the slider)
 // and see the image it stands for; switch between the three pictures of the chapter.
-import { axes, ink, live, setup, show, TEN_CLASSES, value } from "./common.js";
+"use strict";
+Explore.define("seeing", ({ announce, axes, ink, live, show, TEN_CLASSES, value }) => {
 
 const SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 /** Grey levels in [0, 1] of image i from the page's data: one symbol per pixel (0 .. levels - 1),
  *  or a capital letter for a run of blank pixels, A one, B two, ... Z twenty-six. */
-export function image(pixels, i, side, levels) {
+function image(pixels, i, side, levels) {
   const out = [];
   for (const ch of pixels[i]) {
     if (ch >= "A" && ch <= "Z") for (let k = ch.charCodeAt(0) - 64; k > 0; k--) out.push(0);
@@ -17,7 +18,7 @@ export function image(pixels, i, side, levels) {
 }
 
 /** Index of the dot nearest to (x, y), in the picture's own coordinates. */
-export function nearest(points, x, y) {
+function nearest(points, x, y) {
   let best = 0, d = Infinity;
   points.forEach(([px, py], i) => {
     const e = (px - x) ** 2 + (py - y) ** 2;
@@ -26,8 +27,7 @@ export function nearest(points, x, y) {
   return best;
 }
 
-const ex = document.getElementById("explore-seeing") ? setup("seeing") : null;
-if (ex) {
+function draw(ex) {
   const { pictures, labels, pixels, side, levels } = ex.data;
   let frame = null;
   const redraw = live(ex, (ctx, w, h) => {
@@ -52,8 +52,7 @@ if (ex) {
       ctx.fillStyle = `rgb(${g},${g},${g})`; ctx.fillRect(x0 + c * cell, 8 + r * cell, cell, cell);
     }
     ctx.strokeStyle = TEN_CLASSES[labels[i]]; ctx.strokeRect(x0, 8, side * cell, side * cell);
-    ex.root.querySelector(".explorable-readout").textContent =
-      `Dot #${i} is a ${labels[i]}, at (${x.toFixed(2)}, ${y.toFixed(2)}) in the ${which} picture.`;
+    announce(ex, `Dot #${i} is a ${labels[i]}, at (${x.toFixed(2)}, ${y.toFixed(2)}) in the ${which} picture.`);
   });
   ex.canvas.addEventListener("pointermove", (event) => {
     if (!frame) return;
@@ -66,3 +65,6 @@ if (ex) {
     if (k !== value(ex.controls.dot)) { ex.controls.dot.value = k; redraw(); }
   });
 }
+
+return { image, nearest, draw };
+});

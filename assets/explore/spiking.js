@@ -1,10 +1,11 @@
 // The spiking neuron: move the input current, and the membrane trace and the firing rate are
 // computed again, live, with the chapter's exact update (lib/spiking.py).
-import { axes, ink, line, live, PALETTE, setup, show, value } from "./common.js";
+"use strict";
+Explore.define("spiking", ({ announce, axes, ink, line, live, PALETTE, show, value }) => {
 
 /** V over `steps` steps of `dt` ms for constant current I (nA): the exact update of
  *  lib.spiking.simulate, V -> f V + (1 - f) V_inf, held at v_reset for t_ref after a spike. */
-export function simulate(I, p, dt, steps) {
+function simulate(I, p, dt, steps) {
   const f = Math.exp(-dt / p.tau), refSteps = Math.round(p.t_ref / dt);
   const drive = (1 - f) * (p.v_rest + p.R * I);
   const V = new Float64Array(steps + 1), spikes = [];
@@ -21,14 +22,13 @@ export function simulate(I, p, dt, steps) {
 
 /** The closed-form f-I curve, Hz: 1 / (t_ref + tau ln((V_inf - v_reset) / (V_inf - v_th))), V_inf = v_rest + R I;
  *  0 where V_inf does not pass v_th (lib.spiking.firing_rate). */
-export function firingRate(I, p) {
+function firingRate(I, p) {
   const vInf = p.v_rest + p.R * I;
   if (vInf <= p.v_th) return 0;
   return 1000 / (p.t_ref + p.tau * Math.log((vInf - p.v_reset) / (vInf - p.v_th)));
 }
 
-const ex = document.getElementById("explore-spiking") ? setup("spiking") : null;
-if (ex) {
+function draw(ex) {
   const { p, dt, steps, currents, rates } = ex.data;
   live(ex, (ctx, w, h) => {
     const I = value(ex.controls.current);
@@ -51,8 +51,10 @@ if (ex) {
     const simulated = spikes.length >= 2 ? 1000 * (spikes.length - 1) / ((spikes[spikes.length - 1] - spikes[0]) * dt) : 0;
     ctx.fillStyle = PALETTE[3];
     ctx.beginPath(); ctx.arc(b.sx(I), b.sy(simulated), 5, 0, 2 * Math.PI); ctx.fill();
-    ex.root.querySelector(".explorable-readout").textContent =
-      `${spikes.length} spikes in ${steps * dt} ms: ${simulated.toFixed(1)} Hz between spikes; ` +
-      `the formula says ${firingRate(I, p).toFixed(1)} Hz.`;
+    announce(ex, `${spikes.length} spikes in ${steps * dt} ms: ${simulated.toFixed(1)} Hz between spikes; ` +
+      `the formula says ${firingRate(I, p).toFixed(1)} Hz.`);
   });
 }
+
+return { simulate, firingRate, draw };
+});

@@ -1,18 +1,18 @@
 // Attention over the sentence: pick a word, a layer and a head; the attention weights of that
 // word are computed again, live, from the trained model's queries and keys, as lib/attention.py:
 // softmax(q k^T / sqrt(dk)) over the words up to it (the causal mask).
-import { ink, live, PALETTE, setup, value, viridis } from "./common.js";
+"use strict";
+Explore.define("transformers", ({ announce, ink, live, PALETTE, value, viridis }) => {
 
 /** Attention weights of query row t over the keys (T x dk), causal: positions after t get 0. */
-export function weights(Q, K, t) {
+function weights(Q, K, t) {
   const dk = Q[0].length, T = K.length;
   const s = K.map((k, j) => (j <= t ? k.reduce((acc, kj, i) => acc + Q[t][i] * kj, 0) / Math.sqrt(dk) : -Infinity));
   const top = Math.max(...s), e = s.map((v) => Math.exp(v - top)), total = e.reduce((a, b) => a + b);
   return e.map((v) => v / total);
 }
 
-const ex = document.getElementById("explore-transformers") ? setup("transformers") : null;
-if (ex) {
+function draw(ex) {
   const { words, Q, K } = ex.data;  // Q, K: [layer][head][position][feature]
   live(ex, (ctx, w, h) => {
     const t = Number(value(ex.controls.word)), l = Number(value(ex.controls.layer)), hd = Number(value(ex.controls.head));
@@ -45,8 +45,10 @@ if (ex) {
       if (j <= t) ctx.fillText(v.toFixed(2), bx + (j + 0.5) * bar, base - v * tall - 2);
     });
     const best = a.indexOf(Math.max(...a));
-    ex.root.querySelector(".explorable-readout").textContent =
-      `Layer ${l + 1}, head ${hd + 1}: "${words[t]}" attends most to "${words[best]}" ` +
-      `(${(100 * a[best]).toFixed(0)} %); weights ${a.slice(0, t + 1).map((v) => v.toFixed(3)).join(", ")}.`;
+    announce(ex, `Layer ${l + 1}, head ${hd + 1}: "${words[t]}" attends most to "${words[best]}" ` +
+      `(${(100 * a[best]).toFixed(0)} %); weights ${a.slice(0, t + 1).map((v) => v.toFixed(3)).join(", ")}.`);
   });
 }
+
+return { weights, draw };
+});

@@ -1,12 +1,13 @@
 // Watching a network learn: move through training; the fit over the plane and every neuron of
 // a layer are computed again, live, from the weights as they were then (lib/mlp.py's forward).
-import { ink, live, paint, setup, show, value, viridis } from "./common.js";
+"use strict";
+Explore.define("watching", ({ announce, ink, live, paint, show, value, viridis }) => {
 
 const activation = (v) => viridis((v + 1) / 2);  // -1 purple to +1 yellow, as the book's figures
 
 /** Every layer's activations over points P (n x 2): tanh hidden layers, a sigmoid output;
  *  W[l] is (d_in x d_out), b[l] (d_out). Returns a list of n x d arrays, as lib.mlp.forward. */
-export function forward(W, b, P) {
+function forward(W, b, P) {
   const acts = [P];
   W.forEach((Wl, l) => {
     const A = acts[acts.length - 1], dIn = Wl.length, dOut = Wl[0].length, last = l === W.length - 1;
@@ -25,14 +26,13 @@ export function forward(W, b, P) {
 }
 
 /** The n x n grid of [-1, 1]^2, row by row from the bottom, as lib.plots.grid. */
-export function grid(n) {
+function grid(n) {
   const P = [];
   for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) P.push([-1 + (2 * c) / (n - 1), -1 + (2 * r) / (n - 1)]);
   return P;
 }
 
-const ex = document.getElementById("explore-watching") ? setup("watching") : null;
-if (ex) {
+function draw(ex) {
   const { snapshots, n, curve } = ex.data, P = grid(n);
   live(ex, (ctx, w, h) => {
     const k = value(ex.controls.epoch) / 10, layer = Number(value(ex.controls.layer));
@@ -59,9 +59,12 @@ if (ex) {
     ctx.textBaseline = "alphabetic";
     ctx.fillText(`layer ${layer}: every neuron`, x0 + (cols * (cell + 4)) / 2, rows * (cell + 4) + 12);
     const at = Math.max(0, epoch - 1);
-    ex.root.querySelector(".explorable-readout").textContent = epoch === 0
+    announce(ex, epoch === 0
       ? "Before training: the fit is nearly flat."
       : `Epoch ${epoch}: ${(100 * curve[at][1]).toFixed(1)} % of the training points and ` +
-        `${(100 * curve[at][3]).toFixed(1)} % of the test points right.`;
+        `${(100 * curve[at][3]).toFixed(1)} % of the test points right.`);
   });
 }
+
+return { forward, grid, draw };
+});

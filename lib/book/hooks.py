@@ -1,17 +1,17 @@
-"""Quarto's two project scripts (`_quarto.yml`), run by path from the project root with Quarto's
-Python, on every render, preview's too. Between them Quarto converts each chapter's executed
-notebook into its page and its part of the PDF (lib/book/engine.js); nothing executes twice.
-
-    pre-render: lib/book/hooks.py pre    # execute every stale chapter, and wait: a failure stops the render
-    post-render: lib/book/hooks.py post  # beside each page written, its chapter as a notebook to download
-
-A step that changes the pages Quarto wrote belongs in `post`.
-"""
+"""Quarto's project scripts (`_quarto.yml`), run by path from the project root with Quarto's Python on
+every render: `pre` executes every stale chapter and waits (a failure stops the render); `post` puts
+each chapter's notebook beside its page, makes the page's ES module scripts classic (Chromium runs no
+module in a page opened from disk, file://), and writes search's index as a script, which
+assets/page.html loads where fetch fails. A change to the pages Quarto wrote belongs in `post`."""
 import os
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+MODULE = re.compile(r'<script src="([^"]+)\.js" type="module"></script>\n?')
+IMPORT = re.compile(r'^import \* as (\w+) from "(\.[^"]+)";\n', re.M)
+EXPORT = re.compile(r"^export (?=(?:async\s+)?(?:function\*?|const|let|class)\s+(\w+))", re.M)
 
 
 def post(outputs: list[Path], root: Path = ROOT) -> int:
@@ -21,7 +21,26 @@ def post(outputs: list[Path], root: Path = ROOT) -> int:
         page = (project.output_dir(root) / chapter.relative_to(root).with_suffix(".html")).resolve()
         if page in pages:
             run.reader_notebook(freeze.notebook_path(chapter.relative_to(root), root), page.with_suffix(".ipynb"))
+            classic_scripts(page)
+    if (index := project.output_dir(root) / "search.json").is_file():
+        index.with_name("search.json.js").write_text(f"window.quartoSearchIndex = {index.read_text('utf-8')};\n", "utf-8")
     return 0
+
+
+def classic_scripts(page: Path) -> None:
+    """Each module script of the page as a classic one (*.offline.js), with what it imports inlined."""
+    html, here, inlined = page.read_text(encoding="utf-8"), page.parent, set()
+    for m in (m for m in MODULE.finditer(html) if (here / f"{m[1]}.js").resolve() not in inlined):
+        def inline(i):  # `import * as x from "./y.js"`: y in a scope of its own, x its exports
+            inlined.add(path := ((here / m[1]).parent / i[2]).resolve())
+            text = path.read_text(encoding="utf-8")
+            return f"const {i[1]} = (() => {{\n{EXPORT.sub('', text)}\nreturn {{ {', '.join(EXPORT.findall(text))} }};\n}})();\n"
+        body = IMPORT.sub(inline, (here / f"{m[1]}.js").read_text(encoding="utf-8"))
+        if re.search(r"^\s*(import|export)\b|\bimport\s*\(|import\.meta", body, re.M):
+            raise ValueError(f"{m[1]}.js: an import or export that lib/book/hooks.py cannot make classic")
+        (here / f"{m[1]}.offline.js").write_text(f'(function () {{\n"use strict";\n{body}\n}})();\n', encoding="utf-8")
+    page.write_text(MODULE.sub(lambda m: "" if (here / f"{m[1]}.js").resolve() in inlined
+                               else f'<script src="{m[1]}.offline.js" defer></script>\n', html), encoding="utf-8")
 
 
 if __name__ == "__main__":
