@@ -97,8 +97,11 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
     S, rng = net.W[0].shape[0], check.generator("rng", rng)
     X, y = check.array("X", X, ndim=3, dtype=dtype), check.labels("y", y, ndim=2, classes=net.sizes[-1])
     counts = check.array("counts", counts, ndim=1, dtype=None)
-    X_test = check.array("X_test", X_test, shape=(None, X.shape[-1]), dtype=dtype)
-    y_test = check.labels("y_test", y_test, n=len(X_test), classes=net.sizes[-1], per="X_test")
+    if (X_test is None) != (y_test is None):
+        raise ValueError("give both X_test and y_test, or neither")
+    if X_test is not None:  # the test set is optional
+        X_test = check.array("X_test", X_test, shape=(None, X.shape[-1]), dtype=dtype)
+        y_test = check.labels("y_test", y_test, n=len(X_test), classes=net.sizes[-1], per="X_test")
     callback = None if callback is None else check.function("callback", callback)
     check.choice("dtype", dtype, (np.float32, np.float64, float))
     if val is not None and not (isinstance(val, (tuple, list)) and len(val) == 3):
@@ -116,8 +119,6 @@ def train_stack(net: mlp.MLP, X, y, counts, rng: np.random.Generator, *, steps: 
     decay = _per_network(weight_decay, S, "weight_decay", np.inf)[:, None, None].astype(dtype)
     L = len(net.W)
     params = [p.astype(dtype) for p in net.W + net.b]
-    if (X_test is None) != (y_test is None):
-        raise ValueError("give both X_test and y_test, or neither")
     X_test = None if X_test is None else np.asarray(X_test, dtype=dtype)
     val = None if val is None else (np.asarray(val[0], dtype=dtype), *val[1:])
     adam = Adam(params, lr)
