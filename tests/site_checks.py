@@ -108,14 +108,20 @@ def outside_loads(book: Path | str) -> list[str]:
 def broken_links(book: Path | str) -> list[str]:
     """Local links and loads whose file is missing, and #fragments no element carries."""
     book, problems, cache = Path(book).resolve(), [], {}
+
+    def parsed(path: Path) -> Page:  # each page parsed once (a long page takes seconds)
+        if path not in cache:
+            cache[path] = read_page(path)
+        return cache[path]
+
     for path in pages(book):
-        page = cache.setdefault(path, read_page(path))
+        page = parsed(path)
         for url in [u for _, _, u in page.loads] + page.links:
             target, fragment = _local_target(path, url)
             if target is not None and not target.is_file():
                 problems.append(f"{path.relative_to(book)}: {url} (no such file)")
             elif target is not None and fragment and target.suffix == ".html" \
-                    and unquote(fragment) not in cache.setdefault(target, read_page(target)).ids:
+                    and unquote(fragment) not in parsed(target).ids:
                 problems.append(f"{path.relative_to(book)}: {url} (no #{fragment} there)")
     return problems
 
