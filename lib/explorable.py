@@ -149,7 +149,7 @@ def explorable(name: str, **kwargs):
     return Markdown(markdown(name, **kwargs))
 
 
-# --- What the browser computes from its data, in Python: for the print edition (lib/printed.py),
+# --- What the browser computes from its data, in Python: for the print edition (lib/printed/),
 # which draws the explorables with the numbers the page would show. tests/test_explorables.py
 # checks each against its JavaScript.
 

@@ -185,6 +185,9 @@ class Entry:
         module, *attrs = self.target.split(".")
         obj = importlib.import_module(f"lib.{module}")
         for a in attrs:
+            if inspect.ismodule(obj) and hasattr(obj, "__path__") and not hasattr(obj, a):  # a package's module
+                obj = importlib.import_module(f"{obj.__name__}.{a}")
+                continue
             obj = getattr(obj, a) if not isinstance(obj, type) else obj.__dict__[a]
         return obj
 
@@ -225,7 +228,7 @@ def _close(expected, **kw):
 
 
 def _printed_data(rng) -> dict:
-    """Small data of each explorable, for lib/printed.py's figures."""
+    """Small data of each explorable, for lib/printed/'s figures."""
     from dataclasses import asdict
 
     from lib.spiking import LIF, firing_rate
@@ -255,47 +258,47 @@ def _printed_data(rng) -> dict:
 
 
 def _printed_entries(data: dict) -> list[Entry]:
-    """lib/printed.py: a figure and an explorable's data, then each figure's own settings."""
+    """lib/printed/: a figure and an explorable's data, then each figure's own settings."""
     fig = (Figure(), "obj")
     weights = dict(zip(("w11", "w21", "w12", "w22", "b1", "b2", "v1", "v2", "c"), (6, 6, -6, -6, -3, 9, 6, 6, -9)))
     return [
-        E("printed.spiking", fig=fig, data=(data["spiking"], "obj"), currents=([10.0, 20.0], "array"),
+        E("printed.spiking.draw", fig=fig, data=(data["spiking"], "obj"), currents=([10.0, 20.0], "array"),
           _bad=[("currents: above the curve", {"currents": [90.0]}, ["currents"]),
                 ("currents: six", {"currents": [10.0] * 6}, ["currents"]),
                 ("data: not an explorable's", {"data": {"p": {}}}, ["data"])]),
-        E("printed.xor_net", weights=(weights, "obj"),
+        E("printed.perceptron.xor_net", weights=(weights, "obj"),
           _bad=[("weights: one missing", {"weights": {"w11": 1.0}}, ["weights"]),
                 ("weights: NaN", {"weights": {**weights, "c": math.nan}}, ["weights"])]),
-        E("printed.perceptron", fig=fig, data=(data["perceptron"], "obj"), settings=({"OR-NAND": weights}, "obj"),
+        E("printed.perceptron.draw", fig=fig, data=(data["perceptron"], "obj"), settings=({"OR-NAND": weights}, "obj"),
           _bad=[("settings: none", {"settings": {}}, ["settings"]),
                 ("settings: not weights", {"settings": {"x": {"w11": 1.0}}}, ["weights"])]),
-        E("printed.learning", fig=fig, data=(data["learning"], "obj"),
+        E("printed.learning.draw", fig=fig, data=(data["learning"], "obj"),
           settings=([{"w0": 0.0, "b0": 0.0, "lr": 0.1, "momentum": 0.0}], "obj"),
           _bad=[("settings: lr NaN", {"settings": [{"w0": 0.0, "b0": 0.0, "lr": math.nan, "momentum": 0.0}]},
                  ["settings"]),
                 ("settings: no momentum", {"settings": [{"w0": 0.0, "b0": 0.0, "lr": 0.1}]}, ["settings"])]),
-        E("printed.watching", fig=fig, data=(data["watching"], "obj"), epochs=([0, 10], "obj"), layers=((1,), "obj"),
+        E("printed.watching.draw", fig=fig, data=(data["watching"], "obj"), epochs=([0, 10], "obj"), layers=((1,), "obj"),
           _bad=[("epochs: not a snapshot", {"epochs": [5]}, ["epochs"]),
                 ("layers: the output", {"layers": (2,)}, ["layers"])]),
-        E("printed.gibbs", fig=fig, data=({"limit": 1.179}, "obj"), terms=([1, 5], "obj"),
+        E("printed.e.draw", fig=fig, data=({"limit": 1.179}, "obj"), terms=([1, 5], "obj"),
           _bad=[("terms: zero", {"terms": [0]}, ["terms"]), ("terms: none", {"terms": []}, ["terms"])]),
-        E("printed.conv", fig=fig, data=(data["conv"], "obj"), kernels=(["box"], "obj"),
+        E("printed.conv.draw", fig=fig, data=(data["conv"], "obj"), kernels=(["box"], "obj"),
           _bad=[("kernels: unknown", {"kernels": ["sharpen"]}, ["kernels"])]),
-        E("printed.deep", fig=fig, data=(data["deep"], "obj"), gammas=([1.0, 1.5], "obj"), layers=([0, 3], "obj"),
+        E("printed.deep.draw", fig=fig, data=(data["deep"], "obj"), gammas=([1.0, 1.5], "obj"), layers=([0, 3], "obj"),
           _bad=[("gammas: below 1", {"gammas": [0.5]}, ["gammas"]), ("layers: past the last", {"layers": [4]},
                                                                       ["layers"])]),
-        E("printed.dropout", fig=fig, data=(data["dropout"], "obj"), ps=([0.5], "obj"), mask=(1, "int"),
+        E("printed.dropout.draw", fig=fig, data=(data["dropout"], "obj"), ps=([0.5], "obj"), mask=(1, "int"),
           example=(0, "int0"),
           _bad=[("ps: 1", {"ps": [1.0]}, ["ps"]), ("example: past the last", {"example": 2}, ["example"])]),
-        E("printed.dropout_measured", fig=fig, data=(data["dropout-measured"], "obj"), settings=([(0, 3)], "obj"),
+        E("printed.dropout_measured.draw", fig=fig, data=(data["dropout-measured"], "obj"), settings=([(0, 3)], "obj"),
           _bad=[("settings: no such size", {"settings": [(2, 3)]}, ["settings"]),
                 ("settings: one run", {"settings": [(0, 1)]}, ["settings"]),
                 ("settings: not pairs", {"settings": [0]}, ["settings"])]),
-        E("printed.transformers", fig=fig, data=(data["transformers"], "obj"), word=(2, "int0"),
+        E("printed.transformers.draw", fig=fig, data=(data["transformers"], "obj"), word=(2, "int0"),
           heads=([(0, 1)], "obj"),
           _bad=[("word: past the last", {"word": 3}, ["word"]), ("heads: no such layer", {"heads": [(1, 0)]},
                                                                    ["heads"])]),
-        E("printed.seeing", fig=fig, data=(data["seeing"], "obj"), dots=([1, 0], "obj"),
+        E("printed.seeing.draw", fig=fig, data=(data["seeing"], "obj"), dots=([1, 0], "obj"),
           _bad=[("dots: past the last", {"dots": [2]}, ["dots"])]),
     ]
 
@@ -804,16 +807,18 @@ NOT_IN_TABLE = {
 def public_names() -> list[str]:
     """Every public function, class and method defined in lib/*.py (not lib/book/): "module.name"."""
     names = []
-    for info in pkgutil.iter_modules(lib.__path__):
-        if info.name in NOT_IN_TABLE or info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"lib.{info.name}")
+    modules = [(info.name, importlib.import_module(f"lib.{info.name}")) for info in pkgutil.iter_modules(lib.__path__)
+               if info.name not in NOT_IN_TABLE and not info.name.startswith("_")]
+    for package, module in list(modules):  # a package's modules too (lib/printed/): "printed.spiking.draw"
+        modules += [(f"{package}.{info.name}", importlib.import_module(f"{module.__name__}.{info.name}"))
+                    for info in pkgutil.iter_modules(getattr(module, "__path__", []))]
+    for label, module in modules:
         for name, obj in vars(module).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
                 continue
             if inspect.isfunction(obj) or inspect.isclass(obj):
-                names.append(f"{info.name}.{name}")
+                names.append(f"{label}.{name}")
             if inspect.isclass(obj):
-                names += [f"{info.name}.{name}.{m}" for m, v in vars(obj).items()
+                names += [f"{label}.{name}.{m}" for m, v in vars(obj).items()
                           if not m.startswith("_") and inspect.isfunction(v)]
     return sorted(names)

@@ -396,7 +396,7 @@ def test_a_click_on_the_bowl_moves_the_start(site):
     visit.page.close()
 
 
-# --- the print edition: what lib/printed.py draws is what the page computes ---------------------
+# --- the print edition: what lib/printed/ draws is what the page computes ----------------------
 
 def test_lib_reads_the_pages_data_and_random_numbers_as_the_page_does(site):
     """The random numbers, masks, photo and images the print edition's figures use (lib/explorable.py)

@@ -1,4 +1,4 @@
-"""The explorables in print (lib/printed.py): each figure draws the numbers an independent
+"""The explorables in print (lib/printed/): each figure draws the numbers an independent
 computation gives (a closed form, SciPy, a hand-written forward pass), from an explorable's data."""
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ import scipy.special  # noqa: E402
 import scipy.stats  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lib import printed  # noqa: E402
+from lib.printed import (  # noqa: E402
+    conv, deep, dropout, dropout_measured, learning, perceptron, seeing, spiking, transformers, watching,
+)
+from lib.printed import e as gibbs  # noqa: E402
 from lib.explorable import image, page_masks, photo, seeded  # noqa: E402
 
 sigmoid = scipy.special.expit
@@ -31,7 +34,7 @@ def test_spiking_draws_each_currents_trace_and_the_closed_form_rate():
     p = LIF()
     curve = np.linspace(0, 60, 241)
     data = {"p": asdict(p), "dt": 0.01, "steps": 10_000, "currents": curve, "rates": firing_rate(curve, p)}
-    fig = printed.spiking(Figure(), data, [10, 20, 60])
+    fig = spiking.draw(Figure(), data, [10, 20, 60])
     assert titles(fig)[0] == "10 nA: 0 spikes" and 10 < rheobase(p)
     for ax, I in zip(fig.axes[1:3], (20, 60)):
         t, V = ax.lines[1].get_data()
@@ -46,14 +49,14 @@ def test_spiking_draws_each_currents_trace_and_the_closed_form_rate():
 
 
 def xor_weights(w11, w21, w12, w22, b1, b2, v1, v2, c):
-    return dict(zip(printed.WEIGHTS, (w11, w21, w12, w22, b1, b2, v1, v2, c)))
+    return dict(zip(perceptron.WEIGHTS, (w11, w21, w12, w22, b1, b2, v1, v2, c)))
 
 
 def test_perceptron_draws_the_output_a_hand_forward_pass_gives():
     X, y = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float), np.array([0, 1, 1, 0])
     other = xor_weights(6, 6, -6, -6, -3, 9, 6, 6, -9)  # OR and NAND, then AND
     broken = xor_weights(6, 6, -6, -6, 3, 9, 6, 6, -9)  # h1 on at (0, 0) too
-    fig = printed.perceptron(Figure(), {"X": X, "y": y}, {"band": other, "broken": broken})
+    fig = perceptron.draw(Figure(), {"X": X, "y": y}, {"band": other, "broken": broken})
     g = np.linspace(-0.5, 1.5, 101)
     x1, x2 = np.meshgrid(g, g)
     h1, h2 = sigmoid(6 * x1 + 6 * x2 - 3), sigmoid(-6 * x1 - 6 * x2 + 9)
@@ -62,7 +65,7 @@ def test_perceptron_draws_the_output_a_hand_forward_pass_gives():
     line = fig.axes[0].lines[0].get_ydata()  # h1 is 1/2 on 6 x1 + 6 x2 - 3 = 0
     assert np.allclose(line, [1.0, -1.0])
     with pytest.raises(ValueError, match="weights"):
-        printed.xor_net({"w11": 1.0})
+        perceptron.xor_net({"w11": 1.0})
 
 
 def test_learning_draws_the_closed_form_descent_path():
@@ -77,7 +80,7 @@ def test_learning_draws_the_closed_form_descent_path():
     data = {"x": x, "t": t, "theta_star": star, "L_star": L_star, "lam_max": lam[-1], "steps": 60,
             "extent": [-1, 3.5, -3.5, 3]}
     slow, fast = 0.5 / lam[-1], 2.1 / lam[-1]  # below and above 2 / lambda_max
-    fig = printed.learning(Figure(), data, [dict(w0=-0.5, b0=2, lr=slow, momentum=0),
+    fig = learning.draw(Figure(), data, [dict(w0=-0.5, b0=2, lr=slow, momentum=0),
                                             dict(w0=-0.5, b0=2, lr=fast, momentum=0),
                                             dict(w0=-0.5, b0=2, lr=fast, momentum=0.5)])
     bowls = [ax for ax in fig.axes if ax.images]
@@ -97,7 +100,7 @@ def test_watching_draws_a_hand_forward_pass_and_the_pages_scores():
                 "b": [rng.normal(size=n) for n in sizes[1:]]}
     snaps = [snapshot(e) for e in (0, 10, 20)]
     curve = [[0.5, 0.04 * e, 0.5, 0.01 * e] for e in range(1, 21)]  # train and test share after epoch e
-    fig = printed.watching(Figure(), {"snapshots": snaps, "n": 5, "curve": curve}, epochs=[0, 20], layers=(1, 3))
+    fig = watching.draw(Figure(), {"snapshots": snaps, "n": 5, "curve": curve}, epochs=[0, 20], layers=(1, 3))
     g = np.linspace(-1, 1, 5)
     x1, x2 = np.meshgrid(g, g)
     a = np.stack([x1.ravel(), x2.ravel()], 1)
@@ -114,11 +117,11 @@ def test_watching_draws_a_hand_forward_pass_and_the_pages_scores():
     assert np.allclose(tiles[:, 6:11], first[:, 1].reshape(5, 5), atol=1e-12) and np.isnan(tiles[:, 5]).all()
     assert titles(fig)[1] == "epoch 20\n80% / 20% right"  # the page reads curve[epoch - 1]
     with pytest.raises(ValueError, match="epochs"):
-        printed.watching(Figure(), {"snapshots": snaps, "n": 5, "curve": curve}, epochs=[5])
+        watching.draw(Figure(), {"snapshots": snaps, "n": 5, "curve": curve}, epochs=[5])
 
 
 def test_gibbs_draws_the_partial_sums_and_their_peak():
-    fig = printed.gibbs(Figure(), {"limit": 2 / np.pi * scipy.special.sici(np.pi)[0]}, terms=[1, 150])
+    fig = gibbs.draw(Figure(), {"limit": 2 / np.pi * scipy.special.sici(np.pi)[0]}, terms=[1, 150])
     t, s = fig.axes[0].lines[1].get_data()
     assert np.allclose(s, 4 / np.pi * np.sin(t), atol=1e-12)  # one term: (4/pi) sin t
     assert titles(fig)[0].endswith("peak 1.2732")  # 4/pi at t = pi/2
@@ -132,14 +135,14 @@ def test_conv_decodes_the_photo_and_draws_scipys_correlation():
     kernels = {"edge": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]), "box": np.full((3, 3), 1 / 9)}
     data = {"side": 12, "kernels": kernels, "photo": base64.b64encode(grey.tobytes()).decode()}
     assert np.array_equal(photo(data), grey / 255)
-    fig = printed.conv(Figure(), data, ["edge", "box"])
+    fig = conv.draw(Figure(), data, ["edge", "box"])
     want = scipy.signal.correlate2d(grey / 255, kernels["edge"], mode="valid")
     assert np.allclose(fig.axes[1].images[0].get_array(), want, atol=1e-12)
     vmax = fig.axes[1].images[0].get_clim()[1]
     assert vmax == np.sort(np.abs(want).ravel())[int(0.995 * (want.size - 1))]
     assert fig.axes[2].get_xlabel().startswith("0.11  0.11  0.11")
     with pytest.raises(ValueError, match="kernels"):
-        printed.conv(Figure(), data, ["nonsense"])
+        conv.draw(Figure(), data, ["nonsense"])
 
 
 def test_deep_draws_label_propagation_as_scipy_computes_it():
@@ -149,7 +152,7 @@ def test_deep_draws_label_propagation_as_scipy_computes_it():
     rows, cols, y = np.array([2, 7, 5]), np.array([2, 7, 1]), np.array([0, 1, 1])
     data = {"G": G, "K": 2, "layers": 4, "train": {"rows": rows, "cols": cols, "y": y},
             "test": {"rows": np.array([2, 8]), "cols": np.array([2, 8]), "y": np.array([0, 0])}}
-    fig = printed.deep(Figure(), data, gammas=[1], layers=[0, 4])
+    fig = deep.draw(Figure(), data, gammas=[1], layers=[0, 4])
     # gamma = 1: blur each class's scores (zero padding), renormalise, clamp the labelled pixels
     S = np.full((2, G, G), 0.5)
     S[:, rows, cols] = np.eye(2)[y].T
@@ -181,7 +184,7 @@ def test_dropout_draws_the_thinned_softmax_and_its_running_mean():
     H, W2, b2 = np.abs(rng.normal(size=(2, 8))), rng.normal(size=(8, 3)), rng.normal(size=3)
     data = {"hidden": H, "W2": W2, "b2": b2, "y": np.array([0, 2]), "classes": ["a", "b", "c"],
             "images": rng.random((2, 256))}
-    fig = printed.dropout(Figure(), data, ps=[0.5], mask=3)
+    fig = dropout.draw(Figure(), data, ps=[0.5], mask=3)
     m = page_masks(8, 0.5, 3)[0]
     P = scipy.special.softmax((H[0] * m) @ W2 + b2)
     top, bottom = fig.axes
@@ -195,11 +198,11 @@ def test_dropout_draws_the_thinned_softmax_and_its_running_mean():
 def test_dropout_measured_draws_scipys_paired_interval():
     rng = np.random.default_rng(4)
     plain = rng.uniform(0.6, 0.8, (2, 5))
-    dropout = plain + [[0.02, 0.03, 0.04, 0.03, 0.025], [0.05, -0.04, 0.01, 0.0, 0.02]]
-    fig = printed.dropout_measured(Figure(), {"sizes": [10, 25], "dropout": dropout, "plain": plain},
+    lead = plain + [[0.02, 0.03, 0.04, 0.03, 0.025], [0.05, -0.04, 0.01, 0.0, 0.02]]
+    fig = dropout_measured.draw(Figure(), {"sizes": [10, 25], "dropout": lead, "plain": plain},
                                    [(0, 5), (1, 3)])
     for ax, (k, n) in zip(fig.axes, [(0, 5), (1, 3)]):
-        ci = scipy.stats.ttest_rel(dropout[k, :n], plain[k, :n]).confidence_interval()
+        ci = scipy.stats.ttest_rel(lead[k, :n], plain[k, :n]).confidence_interval()
         assert f"({100 * ci.low:+.1f} to {100 * ci.high:+.1f})" in ax.get_title()
     assert titles(fig)[0].endswith("dropout better") and titles(fig)[1].endswith("no verdict")
 
@@ -207,7 +210,7 @@ def test_dropout_measured_draws_scipys_paired_interval():
 def test_transformers_draws_the_causal_softmax_row():
     rng = np.random.default_rng(5)
     Q, K = rng.normal(size=(2, 3, 4, 8)), rng.normal(size=(2, 3, 4, 8))  # (layer, head, word, feature)
-    fig = printed.transformers(Figure(), {"words": list("abcd"), "Q": Q, "K": K}, word=2, heads=[(1, 2), (0, 0)])
+    fig = transformers.draw(Figure(), {"words": list("abcd"), "Q": Q, "K": K}, word=2, heads=[(1, 2), (0, 0)])
     for ax, (l, h) in zip(fig.axes, [(1, 2), (0, 0)]):
         heights = [bar.get_height() for bar in ax.patches]
         want = scipy.special.softmax(Q[l, h, 2] @ K[l, h, :3].T / np.sqrt(8))
@@ -226,7 +229,7 @@ def test_seeing_decodes_the_pages_images_and_circles_the_dots():
             "pixels": runs}
     for i in range(3):
         assert np.allclose(image(data, i), grey[i].reshape(8, 8) / 16)
-    fig = printed.seeing(Figure(), data, [2, 0])
+    fig = seeing.draw(Figure(), data, [2, 0])
     assert np.allclose(fig.axes[1].lines[0].get_xydata(), [-points[2]])  # A is dot 2, in picture "two"
     assert titles(fig)[2:] == ["A: a 4", "B: a 3"]
     with pytest.raises(ValueError, match="pixels"):
@@ -235,8 +238,8 @@ def test_seeing_decodes_the_pages_images_and_circles_the_dots():
 
 def test_a_figure_needs_an_explorables_data():
     with pytest.raises(ValueError, match="data must be the explorable's data"):
-        printed.gibbs(Figure(), {"terms": 3}, terms=[1])
+        gibbs.draw(Figure(), {"terms": 3}, terms=[1])
     with pytest.raises(TypeError, match="fig"):
-        printed.gibbs(None, {"limit": 1.18}, terms=[1])
+        gibbs.draw(None, {"limit": 1.18}, terms=[1])
     with pytest.raises(ValueError, match="terms"):
-        printed.gibbs(Figure(), {"limit": 1.18}, terms=list(range(1, 9)))
+        gibbs.draw(Figure(), {"limit": 1.18}, terms=list(range(1, 9)))
