@@ -80,3 +80,30 @@ def test_page_weight_counts_films_and_posters_but_not_site_libs(tmp_path):
     assert site_checks.page_weight(page) == page.stat().st_size + 2_000_300
     _, problems = site_checks.report(book)
     assert any("> 1,500,000" in p for p in problems)
+
+
+def test_a_pdfs_pages_size_and_images_are_counted(tmp_path, monkeypatch):
+    import shutil
+
+    import matplotlib
+    import numpy as np
+    import pytest
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    pdf = tmp_path / "book.pdf"
+    with PdfPages(pdf) as pages:  # two pages, one image (imshow), one line
+        for draw in (lambda ax: ax.imshow(np.eye(3)), lambda ax: ax.plot([0, 1])):
+            fig = Figure()
+            draw(fig.add_subplot())
+            pages.savefig(fig)
+    facts = site_checks.pdf_facts(pdf)
+    assert facts["bytes"] == pdf.stat().st_size
+    if shutil.which("pdfinfo") is None or shutil.which("pdfimages") is None:
+        pytest.skip("poppler-utils (pdfinfo, pdfimages) is not installed")
+    assert (facts["pages"], facts["images"]) == (2, 1)
+    assert site_checks.describe_pdf(pdf) == f"PDF book.pdf: 2 pages, {facts['bytes'] / 1e6:.2f} MB, 1 images"
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # without poppler: the size, and what to install
+    assert site_checks.describe_pdf(pdf).endswith("MB (pages and images: install poppler-utils)")
