@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -164,10 +165,18 @@ def test_the_pdf_prints_each_explorable_as_a_figure_and_no_folded_code(renders, 
     assert len([line for line in shown if line in text]) >= 0.9 * len(shown)  # a few break across pages
 
 
-def test_pdf_lines_fit_and_latex_asks_for_no_rerun(renders):
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_pdf_lines_fit_and_latex_asks_for_no_rerun(renders, book):
     log = (renders[0][0] / "index.log").read_text(errors="replace")  # LuaLaTeX's log of its last pass
-    assert re.findall(r"Overfull \\hbox.*", log) == []  # a line past the margin, code or prose
+    assert re.findall(r"Overfull \\hbox.*", log) == []
     assert re.findall(r".*(?:Rerun to get|rerun LaTeX|may have changed).*", log) == []
+    # no word of code, output or prose past the right edge of the text, where justified lines end
+    html = subprocess.run(["pdftotext", "-bbox", str(next(book.glob("*.pdf"))), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    words = [(float(x), page) for page, body in enumerate(re.findall(r"<page .*?</page>", html, re.S), 1)
+             for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', body)]
+    edge = Counter(round(x) for x, _ in words).most_common(1)[0][0]
+    assert [(page, x) for x, page in words if x > edge + 3] == []
 
 
 @needs_chromium
