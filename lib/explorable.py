@@ -151,3 +151,74 @@ def explorable(name: str, **kwargs):
     from IPython.display import Markdown
 
     return Markdown(markdown(name, **kwargs))
+
+
+# --- What the browser computes from its data, in Python: for the print edition (lib/printed/),
+# which draws the explorables with the numbers the page would show. tests/test_explorables.py
+# checks each against its JavaScript.
+
+def seeded(seed: int):
+    """The page's random numbers (mulberry32, assets/explore/common.js): a function that gives
+    the next number in [0, 1) at each call, the same sequence for the same seed as the page."""
+    a = check.integer("seed", seed, low=0) & 0xFFFFFFFF
+
+    def random() -> float:
+        nonlocal a
+        a = (a + 0x6D2B79F5) & 0xFFFFFFFF  # 32-bit unsigned arithmetic, as JavaScript's >>> 0
+        t = ((a ^ (a >> 15)) * (a | 1)) & 0xFFFFFFFF
+        t ^= (t + (((t ^ (t >> 7)) * (t | 61)) & 0xFFFFFFFF)) & 0xFFFFFFFF
+        return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
+
+    return random
+
+
+def page_masks(n: int, p: float, seed: int, count: int = 1) -> np.ndarray:
+    """`count` inverted-dropout masks of n units, (count, n), drawn one after another from
+    seeded(seed) as assets/explore/dropout.js draws them: 0 with probability p, else 1/(1 - p)."""
+    n, count = check.integer("n", n), check.integer("count", count)
+    p = check.number("p", p, low=0, high=1, high_open=True)
+    check.fits("n and count", (n, count), 8 * n * count)
+    random = seeded(seed)
+    return np.array([[1 / (1 - p) if random() >= p else 0.0 for _ in range(n)] for _ in range(count)])
+
+
+def photo(data: dict) -> np.ndarray:
+    """The conv explorable's photo from its data, (side, side) grey levels in [0, 1]: base64
+    bytes over 255, as assets/explore/conv.js decodes it."""
+    import base64
+    import binascii
+
+    check.instance("data", data, dict)
+    side = check.integer("data['side']", data.get("side"))
+    try:
+        grey = np.frombuffer(base64.b64decode(check.text("data['photo']", data.get("photo")), validate=True),
+                             dtype=np.uint8)
+    except binascii.Error as e:
+        raise ValueError(f"data['photo'] must be base64 text: {e}") from None
+    if grey.size != side * side:
+        raise ValueError(f"data['photo'] must hold side² = {side * side} bytes, got {grey.size}")
+    return grey.reshape(side, side) / 255
+
+
+SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz"  # a grey level per symbol, as assets/explore/seeing.js
+
+
+def image(data: dict, i: int) -> np.ndarray:
+    """Image i of the seeing explorable's data, (side, side) grey levels in [0, 1], as
+    assets/explore/seeing.js decodes it: a symbol per pixel, or a capital letter for a run of
+    blank pixels (A one, B two, ... Z twenty-six)."""
+    check.instance("data", data, dict)
+    side, levels = check.integer("data['side']", data.get("side")), check.integer("data['levels']", data.get("levels"))
+    pixels = check.instance("data['pixels']", data.get("pixels"), (list, tuple))
+    row = check.text(f"data['pixels'][{i}]", pixels[check.integer("i", i, low=0, high=len(pixels) - 1)])
+    out = []
+    for ch in row:
+        if "A" <= ch <= "Z":
+            out += [0.0] * (ord(ch) - 64)
+        elif ch in SYMBOLS[:levels]:
+            out.append(SYMBOLS.index(ch) / (levels - 1))
+        else:
+            raise ValueError(f"data['pixels'][{i}] holds {ch!r}, which is no grey level of {levels}")
+    if len(out) != side * side:
+        raise ValueError(f"data['pixels'][{i}] holds {len(out)} pixels, not side² = {side * side}")
+    return np.array(out).reshape(side, side)

@@ -189,6 +189,9 @@ class Entry:
         module, *attrs = self.target.split(".")
         obj = importlib.import_module(f"lib.{module}")
         for a in attrs:
+            if inspect.ismodule(obj) and hasattr(obj, "__path__") and not hasattr(obj, a):  # a package's module
+                obj = importlib.import_module(f"{obj.__name__}.{a}")
+                continue
             obj = getattr(obj, a) if not isinstance(obj, type) else obj.__dict__[a]
         return obj
 
@@ -251,6 +254,82 @@ def _ae_by_hand(net, X):
 
 def _close(expected, **kw):
     return lambda r: np.allclose(np.asarray(r, dtype=float), expected, equal_nan=False, **kw)
+
+
+def _printed_data(rng) -> dict:
+    """Small data of each explorable, for lib/printed/'s figures."""
+    from dataclasses import asdict
+
+    from lib.spiking import LIF, firing_rate
+
+    curve = np.linspace(0, 60, 13)
+    x = rng.uniform(0, 3, 10)
+    t = 1.5 * x - 1
+    snapshots = [{"epoch": e, "W": [rng.normal(size=(2, 4)), rng.normal(size=(4, 1))], "b": [np.zeros(4), np.zeros(1)]}
+                 for e in (0, 10)]
+    return {
+        "spiking": {"p": asdict(LIF()), "dt": 0.1, "steps": 100, "currents": curve, "rates": firing_rate(curve)},
+        "perceptron": {"X": np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), "y": np.array([0, 1, 1, 0])},
+        "learning": {"x": x, "t": t, "theta_star": [1.5, -1.0], "L_star": 0.0, "lam_max": 4.0, "steps": 5,
+                     "extent": [-1, 3.5, -3.5, 3]},
+        "watching": {"snapshots": snapshots, "n": 4, "curve": [[0.5, 0.5, 0.5, 0.5]] * 10},
+        "conv": {"side": 4, "kernels": {"box": np.full((3, 3), 1 / 9)}, "photo": "AAECAwQFBgcICQoLDA0ODw=="},
+        "deep": {"G": 6, "K": 2, "layers": 3, "train": {"rows": [1, 4], "cols": [1, 4], "y": [0, 1]},
+                 "test": {"rows": [2], "cols": [2], "y": [0]}},
+        "dropout": {"hidden": np.ones((2, 4)), "W2": np.eye(4)[:, :3], "b2": np.zeros(3), "y": [0, 2],
+                    "classes": ["a", "b", "c"]},
+        "dropout-measured": {"sizes": [10, 25], "dropout": [[0.7, 0.8, 0.75], [0.8, 0.82, 0.81]],
+                             "plain": [[0.6, 0.7, 0.7], [0.8, 0.8, 0.8]]},
+        "transformers": {"words": ["a", "b", "c"], "Q": rng.normal(size=(1, 2, 3, 4)), "K": rng.normal(size=(1, 2, 3, 4))},
+        "seeing": {"pictures": {"one": rng.normal(size=(2, 2))}, "labels": [3, 7], "side": 2, "levels": 17,
+                   "pixels": ["D", "Ag8A"]},
+    }
+
+
+def _printed_entries(data: dict) -> list[Entry]:
+    """lib/printed/: a figure and an explorable's data, then each figure's own settings."""
+    fig = (Figure(), "obj")
+    weights = dict(zip(("w11", "w21", "w12", "w22", "b1", "b2", "v1", "v2", "c"), (6, 6, -6, -6, -3, 9, 6, 6, -9)))
+    return [
+        E("printed.spiking.draw", fig=fig, data=(data["spiking"], "obj"), currents=([10.0, 20.0], "array"),
+          _bad=[("currents: above the curve", {"currents": [90.0]}, ["currents"]),
+                ("currents: six", {"currents": [10.0] * 6}, ["currents"]),
+                ("data: not an explorable's", {"data": {"p": {}}}, ["data"])]),
+        E("printed.perceptron.xor_net", weights=(weights, "obj"),
+          _bad=[("weights: one missing", {"weights": {"w11": 1.0}}, ["weights"]),
+                ("weights: NaN", {"weights": {**weights, "c": math.nan}}, ["weights"])]),
+        E("printed.perceptron.draw", fig=fig, data=(data["perceptron"], "obj"), settings=({"OR-NAND": weights}, "obj"),
+          _bad=[("settings: none", {"settings": {}}, ["settings"]),
+                ("settings: not weights", {"settings": {"x": {"w11": 1.0}}}, ["weights"])]),
+        E("printed.learning.draw", fig=fig, data=(data["learning"], "obj"),
+          settings=([{"w0": 0.0, "b0": 0.0, "lr": 0.1, "momentum": 0.0}], "obj"),
+          _bad=[("settings: lr NaN", {"settings": [{"w0": 0.0, "b0": 0.0, "lr": math.nan, "momentum": 0.0}]},
+                 ["settings"]),
+                ("settings: no momentum", {"settings": [{"w0": 0.0, "b0": 0.0, "lr": 0.1}]}, ["settings"])]),
+        E("printed.watching.draw", fig=fig, data=(data["watching"], "obj"), epochs=([0, 10], "obj"), layers=((1,), "obj"),
+          _bad=[("epochs: not a snapshot", {"epochs": [5]}, ["epochs"]),
+                ("layers: the output", {"layers": (2,)}, ["layers"])]),
+        E("printed.e.draw", fig=fig, data=({"limit": 1.179}, "obj"), terms=([1, 5], "obj"),
+          _bad=[("terms: zero", {"terms": [0]}, ["terms"]), ("terms: none", {"terms": []}, ["terms"])]),
+        E("printed.conv.draw", fig=fig, data=(data["conv"], "obj"), kernels=(["box"], "obj"),
+          _bad=[("kernels: unknown", {"kernels": ["sharpen"]}, ["kernels"])]),
+        E("printed.deep.draw", fig=fig, data=(data["deep"], "obj"), gammas=([1.0, 1.5], "obj"), layers=([0, 3], "obj"),
+          _bad=[("gammas: below 1", {"gammas": [0.5]}, ["gammas"]), ("layers: past the last", {"layers": [4]},
+                                                                      ["layers"])]),
+        E("printed.dropout.draw", fig=fig, data=(data["dropout"], "obj"), ps=([0.5], "obj"), mask=(1, "int"),
+          example=(0, "int0"),
+          _bad=[("ps: 1", {"ps": [1.0]}, ["ps"]), ("example: past the last", {"example": 2}, ["example"])]),
+        E("printed.dropout_measured.draw", fig=fig, data=(data["dropout-measured"], "obj"), settings=([(0, 3)], "obj"),
+          _bad=[("settings: no such size", {"settings": [(2, 3)]}, ["settings"]),
+                ("settings: one run", {"settings": [(0, 1)]}, ["settings"]),
+                ("settings: not pairs", {"settings": [0]}, ["settings"])]),
+        E("printed.transformers.draw", fig=fig, data=(data["transformers"], "obj"), word=(2, "int0"),
+          heads=([(0, 1)], "obj"),
+          _bad=[("word: past the last", {"word": 3}, ["word"]), ("heads: no such layer", {"heads": [(1, 0)]},
+                                                                   ["heads"])]),
+        E("printed.seeing.draw", fig=fig, data=(data["seeing"], "obj"), dots=([1, 0], "obj"),
+          _bad=[("dots: past the last", {"dots": [2]}, ["dots"])]),
+    ]
 
 
 def _table() -> list[Entry]:
@@ -324,6 +403,8 @@ def _table() -> list[Entry]:
                                       every=10)
     A5 = np.column_stack([np.linspace(0, 3, 5), np.ones(5)])
     t5 = 1.5 * A5[:, 0] - 1 + np.array([0.1, -0.2, 0.0, 0.3, -0.1])
+
+    printed_data = _printed_data(rng)
 
     def explorable_args():
         return dict(name=("probe", "name"), data=({"a": [1.0, 2.0]}, "obj"), controls=([slider], "list-short"),
@@ -664,6 +745,17 @@ def _table() -> list[Entry]:
           _bad=[("data: NaN", {"data": {"a": math.nan}}, ["data"]),
                 ("aspect: too flat", {"aspect": 5.0}, ["aspect"])]),
         E("explorable.explorable", **explorable_args(), _bad=[("data: NaN", {"data": {"a": math.nan}}, ["data"])]),
+        E("explorable.seeded", seed=(1, "int0")),
+        E("explorable.page_masks", n=(4, "size"), p=(0.5, "prob"), seed=(1, "int0"), count=(2, "size"),
+          _edges=[("p = 0: every unit kept", {"p": 0.0}, lambda r: np.all(r == 1))]),
+        E("explorable.photo", data=(printed_data["conv"], "obj"),
+          _bad=[("data: not base64", {"data": {"side": 2, "photo": "@@@@"}}, ["photo"]),
+                ("data: too few bytes", {"data": {**printed_data["conv"], "side": 5}}, ["photo"]),
+                ("data: no photo", {"data": {"side": 2}}, ["photo"])]),
+        E("explorable.image", data=(printed_data["seeing"], "obj"), i=(1, "int0"),
+          _bad=[("i: past the last image", {"i": 2}, ["i"]),
+                ("data: a pixel too many", {"data": {**printed_data["seeing"], "pixels": ["D", "AA"]}}, ["pixels"]),
+                ("data: no grey level", {"data": {**printed_data["seeing"], "pixels": ["!"]}, "i": 0}, ["pixels"])]),
         # film ------------------------------------------------------------------------------
         E("film.Film", _exempt="a record of an encoded film, made by save_film"),
         E("film.Film.markdown", self=(a_film, "fixed"), alt=("a film", "text+empty")),
@@ -873,6 +965,8 @@ def _table() -> list[Entry]:
           _bad=[("n_bits: one", {"n_bits": 1}, ["n_bits"])],
           _edges=[("two bits", {"n_bits": 2},
                    lambda r: np.array_equal(mlp.predict(r, gate2) > 0.5, [False, True, True, False]))]),
+        # printed ---------------------------------------------------------------------------
+        *_printed_entries(printed_data),
         # plots -----------------------------------------------------------------------------
         E("plots.grid", extent=((-0.5, 1.5, -0.5, 1.5), "extent"), n=(5, "size"),
           _edges=[("n = 1", {"n": 1}, lambda r: r.shape == (1, 2))]),
@@ -1153,16 +1247,18 @@ NOT_IN_TABLE = {
 def public_names() -> list[str]:
     """Every public function, class and method defined in lib/*.py (not lib/book/): "module.name"."""
     names = []
-    for info in pkgutil.iter_modules(lib.__path__):
-        if info.name in NOT_IN_TABLE or info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"lib.{info.name}")
+    modules = [(info.name, importlib.import_module(f"lib.{info.name}")) for info in pkgutil.iter_modules(lib.__path__)
+               if info.name not in NOT_IN_TABLE and not info.name.startswith("_")]
+    for package, module in list(modules):  # a package's modules too (lib/printed/): "printed.spiking.draw"
+        modules += [(f"{package}.{info.name}", importlib.import_module(f"{module.__name__}.{info.name}"))
+                    for info in pkgutil.iter_modules(getattr(module, "__path__", []))]
+    for label, module in modules:
         for name, obj in vars(module).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
                 continue
             if inspect.isfunction(obj) or inspect.isclass(obj):
-                names.append(f"{info.name}.{name}")
+                names.append(f"{label}.{name}")
             if inspect.isclass(obj):
-                names += [f"{info.name}.{name}.{m}" for m, v in vars(obj).items()
+                names += [f"{label}.{name}.{m}" for m, v in vars(obj).items()
                           if not m.startswith("_") and inspect.isfunction(v)]
     return sorted(names)

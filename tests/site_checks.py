@@ -110,7 +110,12 @@ def outside_loads(book: Path | str) -> list[str]:
 def broken_links(book: Path | str) -> list[str]:
     """Local links and loads whose file is missing, and #fragments no element carries."""
     book, problems, cache = Path(book).resolve(), [], {}
-    parsed = lambda p: cache[p] if p in cache else cache.setdefault(p, read_page(p))  # each page once
+
+    def parsed(path: Path) -> Page:  # each page parsed once (a long page takes seconds)
+        if path not in cache:
+            cache[path] = read_page(path)
+        return cache[path]
+
     for path in pages(book):
         page = parsed(path)
         for url in [u for _, _, u in page.loads] + page.links:
@@ -161,6 +166,30 @@ def page_weight(path: Path | str) -> int:
     return sum(f.stat().st_size for f in files)
 
 
+def pdf_facts(path: Path | str) -> dict:
+    """A PDF's bytes, pages and images (the images each page draws, as poppler's pdfimages lists
+    them); pages and images are None without poppler-utils' pdfinfo and pdfimages."""
+    import shutil
+    import subprocess
+
+    path, facts = Path(path), {"bytes": Path(path).stat().st_size, "pages": None, "images": None}
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+        facts["pages"] = int(m[1]) if (m := re.search(r"^Pages:\s+(\d+)", info, re.M)) else None
+    if shutil.which("pdfimages"):
+        listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True)
+        facts["images"] = len(listed.stdout.splitlines()[2:]) if listed.returncode == 0 else None
+    return facts
+
+
+def describe_pdf(path: Path) -> str:
+    facts = pdf_facts(path)
+    counts = (f"{facts['pages']} pages, " if facts["pages"] is not None else "") + f"{facts['bytes'] / 1e6:.2f} MB"
+    counts += f", {facts['images']} images" if facts["images"] is not None else ""
+    missing = facts["pages"] is None or facts["images"] is None
+    return f"PDF {path.name}: {counts}" + (" (pages and images: install poppler-utils)" if missing else "")
+
+
 def size(directory: Path | str) -> int:
     return sum(f.stat().st_size for f in Path(directory).rglob("*") if f.is_file())
 
@@ -172,7 +201,7 @@ def report(book: Path | str) -> tuple[str, list[str]]:
     lines = ["page weights (the page and what it loads, site_libs aside):"]
     lines += [f"  {str(p.relative_to(book)):32} {w / 1e6:6.2f} MB" + ("  over the limit" if w > PAGE_LIMIT else "")
               for p, w in weights.items()]
-    lines += [f"PDF {p.name}: {p.stat().st_size / 1e6:.2f} MB" for p in sorted(book.glob("*.pdf"))]
+    lines += [describe_pdf(p) for p in sorted(book.glob("*.pdf"))]
     lines.append(f"site_libs: {size(book / 'site_libs') / 1e6:.2f} MB; whole {book}/: {size(book) / 1e6:.2f} MB")
     problems = (outside_loads(book) + broken_links(book) + unresolved_references(book) + unevaluated_code(book)
                 + missing_alt_text(book) + module_scripts(book) + [f"{p.relative_to(book)}: {w:,} bytes > {PAGE_LIMIT:,}"

@@ -48,7 +48,9 @@ def open_page(site, md: str, width: int = 900, disk: bool = False):
 
 
 def module(visit: Visit, name: str, call: str):
-    """Evaluate `call` with the explorable's functions bound to m."""
+    """Evaluate `call` with the explorable's functions bound to m (loading its file if the page has not)."""
+    if not visit.page.evaluate(f"() => {json.dumps(name)} in window.Explore.modules"):
+        visit.page.add_script_tag(url=f"../assets/explore/{name}.js")
     return visit.page.evaluate(f"() => {{ const m = window.Explore.modules[{json.dumps(name)}]; return {call}; }}")
 
 
@@ -451,3 +453,34 @@ def test_canvas_text_contrast_is_measured_as_wcag_defines_it(site):
     page.close()
     assert [t for t, _ in records] == ["grey on white", "white on blue"]
     assert records[0][1] == pytest.approx(4.48, abs=0.01) and records[1][1] == pytest.approx(5.19, abs=0.01)
+# --- the print edition: what lib/printed/ draws is what the page computes ----------------------
+
+def test_lib_reads_the_pages_data_and_random_numbers_as_the_page_does(site):
+    """The random numbers, masks, photo and images the print edition's figures use (lib/explorable.py)
+    are the ones the page's modules draw and decode."""
+    import base64
+    import re
+
+    from lib.explorable import image, page_masks, photo, seeded
+
+    rng = np.random.default_rng(15)
+    grey = rng.integers(0, 256, (6, 6), dtype=np.uint8)
+    levels = rng.integers(0, 17, (2, 49)) * (rng.random((2, 49)) < 0.4)
+    pixels = [re.sub("0{1,26}", lambda m: chr(64 + len(m[0])), "".join("0123456789abcdefg"[v] for v in row))
+              for row in levels]
+    data = {"side": 6, "kernels": {"a": np.eye(3)}, "photo": base64.b64encode(grey.tobytes()).decode()}
+    visit = open_page(site, quick("conv", data, [Choice("kernel", "Kernel", (("a", "a"),), "a")]))
+    assert np.array_equal(module(visit, "conv", f"Array.from(m.decode({js(data['photo'])}))"), photo(data).ravel())
+    numbers = module(visit, "conv", "(() => { const r = window.Explore.seeded(2024); "
+                                    "return Array.from({length: 50}, r); })()")
+    r = seeded(2024)
+    assert numbers == [r() for _ in range(50)]  # exactly: the same 32-bit integer arithmetic
+    for p, seed in ((0.5, 1), (0.9, 1003)):
+        masks = module(visit, "dropout", f"(() => {{ const r = window.Explore.seeded({seed}); "
+                                         f"return [0, 1, 2].map(() => m.mask(64, {p}, r)); }})()")
+        assert np.array_equal(masks, page_masks(64, p, seed, count=3))
+    seeing = {"side": 7, "levels": 17, "pixels": pixels}
+    for i in range(2):
+        got = module(visit, "seeing", f"m.image({js(pixels)}, {i}, 7, 17)")
+        assert np.allclose(got, image(seeing, i).ravel(), rtol=0, atol=1e-15)
+    visit.page.close()

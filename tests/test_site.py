@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 import warnings
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -129,12 +130,56 @@ def test_pdf_holds_every_figure_and_says_where_films_move(book):
                           text=True, check=True).stdout
     html = " ".join(re.sub(r"<[^>]+>", " ", p.read_text()).replace("&nbsp;", " ") for p in site_checks.pages(book))
     in_html = figure_numbers(html)
-    assert len(in_html) >= 40 and figure_numbers(text) == in_html
+    explorables = sum(len(re.findall(r'<figure class="explorable[ "]', p.read_text())) for p in site_checks.pages(book))
+    # the PDF has each figure of the pages, and a figure for each explorable (numbered among them)
+    assert len(in_html) >= 40 and len(figure_numbers(text)) == len(in_html) + explorables
     films = sum(p.read_text().count("<video") for p in site_checks.pages(book))
     assert films >= 5 and text.count("moves in the HTML version") == films
     raster = subprocess.run(["pdfimages", "-list", str(pdfs[0])], capture_output=True, text=True)
     if raster.returncode == 0:  # every film still is an image in the PDF
         assert len(raster.stdout.splitlines()) - 2 >= films
+
+
+def pdf_text(book: Path) -> str:
+    return subprocess.run(["pdftotext", str(next(book.glob("*.pdf"))), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_pdf_prints_each_explorable_as_a_figure_and_no_folded_code(renders, book):
+    """The print edition (lib/book/engine.js, lib/printed/): a figure captioned as the web
+    version's explorable for each explorable of the pages, no stand-in sentence, the preface's line
+    saying where the code is, no code the pages fold, and the code they do not fold."""
+    text = " ".join(pdf_text(book).split())  # words, whatever the line breaks
+    explorables = sum(len(re.findall(r'<figure class="explorable[ "]', p.read_text())) for p in site_checks.pages(book))
+    assert explorables >= 10 and len(re.findall(r"Figure \d+\.\d+: The web version.s explorable", text)) == explorables
+    assert "has an explorable here" not in text
+    assert re.search(r"all the code is in the web version and in each chapter.s notebook", text)
+    folded, shown = [], []
+    for chapter in CHAPTERS:
+        nb = nbformat.read(freeze.notebook_path(chapter.relative_to(ROOT), renders[0][0]), as_version=4)
+        for cell in nb.cells:
+            lines = cell.source.splitlines() if cell.cell_type == "code" else []
+            code = [line for line in lines if line.strip() and not line.startswith("#")]
+            if code and len(code[0]) > 30 and "#| include: false" not in lines and "#| echo: false" not in lines:
+                (folded if "#| code-fold: true" in lines else shown).append(" ".join(code[0].split()))
+    assert len(folded) >= 50 and len(shown) >= 50
+    assert [line for line in folded if line in text] == []
+    assert len([line for line in shown if line in text]) >= 0.9 * len(shown)  # a few break across pages
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_pdf_lines_fit_and_latex_asks_for_no_rerun(renders, book):
+    log = (renders[0][0] / "index.log").read_text(errors="replace")  # LuaLaTeX's log of its last pass
+    assert re.findall(r"Overfull \\hbox.*", log) == []
+    assert re.findall(r".*(?:Rerun to get|rerun LaTeX|may have changed).*", log) == []
+    # no word of code, output or prose past the right edge of the text, where justified lines end
+    html = subprocess.run(["pdftotext", "-bbox", str(next(book.glob("*.pdf"))), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    words = [(float(x), page) for page, body in enumerate(re.findall(r"<page .*?</page>", html, re.S), 1)
+             for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', body)]
+    edge = Counter(round(x) for x, _ in words).most_common(1)[0][0]
+    assert [(page, x) for x, page in words if x > edge + 3] == []
 
 
 @needs_chromium

@@ -89,3 +89,30 @@ def test_module_scripts_are_found_they_do_not_run_from_disk(tmp_path):
     assert site_checks.module_scripts(book) == [
         "chapters/a.html: <script type=module> ../site_libs/q.js does not run opened from disk",
         "chapters/a.html: <script type=module> inline does not run opened from disk"]
+
+
+def test_a_pdfs_pages_size_and_images_are_counted(tmp_path, monkeypatch):
+    import shutil
+
+    import matplotlib
+    import numpy as np
+    import pytest
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    pdf = tmp_path / "book.pdf"
+    with PdfPages(pdf) as pages:  # two pages, one image (imshow), one line
+        for draw in (lambda ax: ax.imshow(np.eye(3)), lambda ax: ax.plot([0, 1])):
+            fig = Figure()
+            draw(fig.add_subplot())
+            pages.savefig(fig)
+    facts = site_checks.pdf_facts(pdf)
+    assert facts["bytes"] == pdf.stat().st_size
+    if shutil.which("pdfinfo") is None or shutil.which("pdfimages") is None:
+        pytest.skip("poppler-utils (pdfinfo, pdfimages) is not installed")
+    assert (facts["pages"], facts["images"]) == (2, 1)
+    assert site_checks.describe_pdf(pdf) == f"PDF book.pdf: 2 pages, {facts['bytes'] / 1e6:.2f} MB, 1 images"
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # without poppler: the size, and what to install
+    assert site_checks.describe_pdf(pdf).endswith("MB (pages and images: install poppler-utils)")

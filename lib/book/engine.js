@@ -20,6 +20,39 @@ function notebookFor(source, dir) {
   }
 }
 
+// What each format shows of a chapter's cells, the two rules of the book's print edition:
+// 1. A cell fenced for one format, `::: {.content-visible when-format="html"}` (an explorable's
+//    data) or `when-format="pdf"` (the figure that stands in for it in print), is not given to
+//    the other: Quarto would drop it from the page anyway, but still write its figure files.
+// 2. The web page folds plotting, film and explorable code behind a toggle (`#| code-fold:
+//    true`); the PDF has no toggle, so it prints such a cell's output without its code.
+// Every other cell shows as it is. tests/test_engine.py checks both rules in a browser.
+export function forFormat(notebook, format) {
+  if (format !== "html" && format !== "pdf") return notebook;
+  const fenced = [];  // the open ::: divs: the format each is for, or null
+  notebook.cells = notebook.cells.filter((cell) => {
+    const lines = [].concat(cell.source).join("").split(/(?<=\n)/);
+    if (cell.cell_type === "markdown") {
+      for (const line of lines.filter((l) => /^:::/.test(l))) {
+        const open = line.match(/^:::+\s*\{(.*)\}/);
+        if (!open) { fenced.pop(); continue; }
+        const only = open[1].includes("content-visible") && open[1].match(/when-format="(\w+)"/);
+        fenced.push(only ? only[1] : null);
+      }
+      return true;
+    }
+    if (cell.cell_type !== "code") return true;
+    if (fenced.some((f) => f && f !== format)) return false;  // rule 1
+    const options = lines.slice(0, [...lines, ""].findIndex((l) => !l.startsWith("#|")));
+    if (format === "pdf" && options.some((l) => /^#\|\s*code-fold:\s*true\s*$/.test(l))) {  // rule 2
+      const kept = options.filter((l) => !/^#\|\s*echo:/.test(l));
+      cell.source = ["#| echo: false\n", ...kept, ...lines.slice(options.length)];
+    }
+    return true;
+  });
+  return notebook;
+}
+
 export default {
   name: "book",
   init: (api) => { quarto = api; },
@@ -45,6 +78,8 @@ export default {
     execute: async (options) => {
       const { format, target } = options;
       const nb = notebookFor(target.source, context.dir);
+      forFormat(nb, quarto.format.isLatexOutput(format.pandoc) ? "pdf"
+        : quarto.format.isHtmlCompatible(format) ? "html" : null);
       const assets = quarto.jupyter.assets(target.source, format.pandoc.to);
       const result = await quarto.jupyter.toMarkdown(nb, {
         executeOptions: options,
