@@ -11,6 +11,13 @@ input moves with arrow keys and with a finger, and tells a screen reader its val
 unit; the readout under the drawing is a live region, read out when it changes. The page
 gets all of it as Markdown holding raw HTML, never as an HTML output (which would make Quarto
 load jquery and requirejs from a CDN); in the PDF a line says the web version has it.
+
+Predict, then see: with `predict=Predict(question, answer, why, setting, ...)` the explorable
+first asks its question and stays hidden until the reader commits a guess (a number, or one of
+2 to 4 options, pictures the explorable draws among them); then it shows itself at the
+question's setting, with "You guessed X; the answer is Y" and the one sentence on why, read
+out by screen readers. The page computes the answer from its data (the module's `answer`) and
+checks it against `answer`, which the chapter computes with lib. Nothing is stored or sent.
 """
 from __future__ import annotations
 
@@ -83,6 +90,102 @@ class Choice:
         return f'<label for="{i}">{html.escape(self.label)}</label><select id="{i}">{options}</select>'
 
 
+@dataclass(frozen=True)
+class Predict:
+    """A question the reader answers before the explorable shows itself: the question, lib's
+    answer, one sentence on why, and the setting of the controls it asks about ({id: value}),
+    shown with the answer. A number (its unit, the decimals shown, and `tolerance`: a guess
+    this near counts as close) or, with `options`, a choice among 2 to 4 (value, label) pairs;
+    with pictures=True the explorable draws each option's picture, and each option is a
+    (value, label, description) triple, the description read to screen readers."""
+
+    question: str
+    answer: float | str
+    why: str
+    setting: dict
+    unit: str = ""
+    digits: int = 1
+    tolerance: float | None = None
+    options: tuple = ()
+    pictures: bool = False
+
+    def __post_init__(self):
+        for field in ("question", "why"):
+            check.text(field, getattr(self, field), empty=False)
+        check.text("unit", self.unit)
+        check.instance("setting", self.setting, dict)
+        if not self.setting:
+            raise ValueError("setting must name the controls' values the question asks about, got {}")
+        for k, v in self.setting.items():
+            check.text("setting", k, pattern=ID)
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (str, int, float, np.integer, np.floating)):
+                raise TypeError(f"setting[{k!r}] must be a number or an option's value, got {v!r}")
+        object.__setattr__(self, "setting", {k: _plain(v) for k, v in self.setting.items()})
+        object.__setattr__(self, "digits", check.integer("digits", self.digits, low=0, high=6))
+        pictures = check.flag("pictures", self.pictures)
+        object.__setattr__(self, "pictures", pictures)
+        if not self.options:
+            if pictures:
+                raise ValueError("pictures=True needs options: the pictures to choose among")
+            object.__setattr__(self, "answer", check.number("answer", self.answer))
+            if self.tolerance is not None:
+                object.__setattr__(self, "tolerance", check.number("tolerance", self.tolerance, low=0, low_open=True))
+            return
+        if self.tolerance is not None:
+            raise ValueError("tolerance is for a number; a choice is right or wrong")
+        width = 3 if pictures else 2
+        if not (isinstance(self.options, (tuple, list)) and 2 <= len(self.options) <= 4
+                and all(isinstance(o, (tuple, list)) and len(o) == width for o in self.options)):
+            what = "(value, label, description) triples" if pictures else "(value, label) pairs"
+            raise TypeError(f"options must be 2 to 4 {what}, got {self.options!r}")
+        for o in self.options:
+            for part in o[1:]:
+                check.text("options", part, empty=False)
+        values = [str(o[0]) for o in self.options]
+        if len(set(values)) != len(values):
+            raise ValueError(f"options must have distinct values, got {values}")
+        if str(self.answer) not in values:
+            raise ValueError(f"answer must be one of the options' values {values}, got {self.answer!r}")
+        object.__setattr__(self, "options", tuple(tuple(o) for o in self.options))
+
+    def html(self, name: str) -> str:
+        """The question's form, its verdict (a live region) and a button to guess again."""
+        check.text("name", name, pattern=NAME)
+        i = f"explore-{name}"
+        if self.options:
+            fields = "".join(
+                f'<label class="explorable-option{" explorable-pictured" if self.pictures else ""}">'
+                f'<input type="radio" name="{i}-guess" id="{i}-guess-{k}" '
+                f'value="{html.escape(str(o[0]), quote=True)}">'
+                + (f'<canvas class="explorable-picture" width="120" height="120" role="img" '
+                   f'aria-label="{html.escape(o[2], quote=True)}">'
+                   "</canvas>" if self.pictures else "")
+                + f"<span>{html.escape(o[1])}</span></label>" for k, o in enumerate(self.options))
+            fields = f'<div class="explorable-options">{fields}</div>'
+        else:
+            unit = f" ({html.escape(self.unit)})" if self.unit else ""
+            fields = (f'<div class="explorable-field"><label for="{i}-guess">Your guess{unit}</label>'
+                      f'<input type="number" id="{i}-guess" step="any" inputmode="decimal"></div>')
+        config = {"answer": self.answer, "why": self.why, "setting": self.setting, "unit": self.unit,
+                  "digits": self.digits, "tolerance": self.tolerance, "pictures": self.pictures,
+                  "labels": {str(o[0]): o[1] for o in self.options}}
+        payload = json.dumps(config, separators=(",", ":")).replace("</", "<\\/")
+        return (f'<div class="explorable-predict"><fieldset>'
+                f'<legend><strong>Predict first.</strong> {html.escape(self.question)}</legend>{fields}'
+                f'<button type="button" id="{i}-reveal">Show the answer</button></fieldset>'
+                '<p class="explorable-verdict" aria-live="polite" aria-atomic="true"></p>'
+                f'<button type="button" id="{i}-again" hidden>Guess again</button>'
+                f'<script type="application/json" class="explorable-predict-data">{payload}</script></div>')
+
+    def printed(self, then: str):
+        """The question for the PDF, to stand before the printed figure: "Predict first." and the
+        question, then `then` (where the figure answers it), as Markdown for a cell's output."""
+        from IPython.display import Markdown
+
+        check.text("then", then, empty=False)
+        return Markdown(f"**Predict first.** {self.question} {then}")
+
+
 def _plain(value):
     """JSON-ready: arrays as (nested) lists of Python numbers, which round-trip exactly."""
     if isinstance(value, np.ndarray):
@@ -97,10 +200,11 @@ def _plain(value):
 
 
 def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, caption: str,
-             aspect: float = 0.5, phone_aspect: float | None = None) -> str:
+             aspect: float = 0.5, phone_aspect: float | None = None, predict: Predict | None = None) -> str:
     """The explorable as Markdown: raw HTML on the web page, a line in the PDF. The canvas is
     `aspect` times as high as it is wide, or `phone_aspect` times in a window at most 600
-    pixels wide (a phone), where a drawing laid out side by side is stacked instead."""
+    pixels wide (a phone), where a drawing laid out side by side is stacked instead. With
+    `predict`, the reader answers its question first, and the rest shows only then."""
     check.text("name", name)
     if not re.fullmatch(NAME, name):
         raise ValueError(f"name must be lowercase letters, digits and hyphens, got {name!r}")
@@ -114,6 +218,9 @@ def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, captio
     check.instance("data", data, dict), check.instance("controls", controls, (list, tuple))
     for c in controls:
         check.instance("controls", c, (Slider, Choice))
+    if predict is not None:
+        check.instance("predict", predict, Predict)
+        _check_setting(predict.setting, controls)
     try:
         payload = json.dumps(_plain(data), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
     except (TypeError, ValueError) as e:
@@ -126,11 +233,13 @@ def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, captio
         '::: {.content-visible when-format="html"}',
         "```{=html}",
         f'<figure class="explorable" id="explore-{name}">',
+        *([predict.html(name), '<div class="explorable-body" hidden>'] if predict else []),
         f'<p class="explorable-try">{html.escape(try_this)}</p>',
         f'<div class="explorable-controls">{fields}</div>',
         f'<canvas class="explorable-canvas" style="{shape}" role="img" '
         f'aria-label="{html.escape(alt, quote=True)}"></canvas>',
         '<p class="explorable-readout" aria-live="polite" aria-atomic="true"></p>',
+        *(["</div>"] if predict else []),
         f"<figcaption>{html.escape(caption)}</figcaption>",
         '<noscript><p>This explorable needs JavaScript, which runs in your browser only.</p></noscript>',
         f'<script type="application/json" class="explorable-data">{payload}</script>',
@@ -144,6 +253,20 @@ def markdown(name: str, *, data: dict, controls, alt: str, try_this: str, captio
         f"*The web version of this chapter has an explorable here: {caption}*",
         ":::",
     ])
+
+
+def _check_setting(setting: dict, controls) -> None:
+    """The predict's setting names controls of this explorable, each at a value it can take."""
+    by_id = {c.id: c for c in controls}
+    for k, v in setting.items():
+        if k not in by_id:
+            raise ValueError(f"predict's setting names {k!r}, which is no control of this explorable: {sorted(by_id)}")
+        c = by_id[k]
+        if isinstance(c, Slider):
+            if isinstance(v, str) or not c.min <= v <= c.max:
+                raise ValueError(f"predict's setting[{k!r}] must be a number in [{c.min:g}, {c.max:g}], got {v!r}")
+        elif str(v) not in [str(o) for o, _ in c.options]:
+            raise ValueError(f"predict's setting[{k!r}] must be one of the options' values, got {v!r}")
 
 
 def explorable(name: str, **kwargs):

@@ -57,7 +57,7 @@ from lib import (  # noqa: E402
     attention, autoencoder, backprop, cnn, film, mlp, optim, perceptron, regularise, spiking, sparse, transformer,
     trials,
 )
-from lib.explorable import Choice, Slider  # noqa: E402
+from lib.explorable import Choice, Predict, Slider  # noqa: E402
 
 # --------------------------------------------------------------------------------------------
 # How each kind of argument is spoiled: kind -> function(valid value) -> [(code, bad value)].
@@ -393,6 +393,7 @@ def _table() -> list[Entry]:
     summary, comparison = trials.summarise([0.5, 0.6, 0.7]), trials.compare([0.5, 0.6, 0.7], [0.4, 0.6, 0.5])
     slider = Slider("s", "S", 0.0, 1.0, 0.1, 0.5)
     choice = Choice("c", "C", (("a", "A"), ("b", "B")), "a")
+    question = Predict("How fast?", 1.0, "So.", {"s": 0.5}, unit="Hz", tolerance=0.5)
     poly = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     Z23 = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 5.0]])
     S_scores = rng.normal(size=(3, 4))
@@ -409,7 +410,8 @@ def _table() -> list[Entry]:
     def explorable_args():
         return dict(name=("probe", "name"), data=({"a": [1.0, 2.0]}, "obj"), controls=([slider], "list-short"),
                     alt=("a picture", "text+empty"), try_this=("Slide it.", "text+empty"),
-                    caption=("A caption.", "text+empty"), aspect=(0.5, "pos"), phone_aspect=(None, "pos?"))
+                    caption=("A caption.", "text+empty"), aspect=(0.5, "pos"), phone_aspect=(None, "pos?"),
+                    predict=(None, "obj?"))
 
     return [
         # attention -------------------------------------------------------------------------
@@ -741,9 +743,21 @@ def _table() -> list[Entry]:
                 ("options: not pairs", {"options": ("a", "b")}, ["options"]),
                 ("value: not an option", {"value": "z"}, ["value"])]),
         E("explorable.Choice.html", self=(choice, "fixed"), name=("probe", "name")),
+        E("explorable.Predict", question=("How fast?", "text+empty"), answer=(1.0, "real"), why=("So.", "text+empty"),
+          setting=({"s": 0.5}, "obj"), unit=("Hz", "text"), digits=(1, "int0"), tolerance=(None, "pos?"),
+          options=((), "fixed"), pictures=(False, "flag"),
+          _bad=[("setting: empty", {"setting": {}}, ["setting"]), ("setting: a list", {"setting": {"s": [1]}}, ["setting"]),
+                ("options: one", {"options": (("a", "A"),), "answer": "a"}, ["options"]),
+                ("answer: not an option", {"options": (("a", "A"), ("b", "B"))}, ["answer"]),
+                ("pictures: no descriptions", {"options": (("a", "A"), ("b", "B")), "answer": "a", "pictures": True},
+                 ["options"])]),
+        E("explorable.Predict.html", self=(question, "fixed"), name=("probe", "name")),
+        E("explorable.Predict.printed", self=(question, "fixed"), then=("Look below.", "text+empty")),
         E("explorable.markdown", **explorable_args(),
           _bad=[("data: NaN", {"data": {"a": math.nan}}, ["data"]),
-                ("aspect: too flat", {"aspect": 5.0}, ["aspect"])]),
+                ("aspect: too flat", {"aspect": 5.0}, ["aspect"]),
+                ("predict: names no control", {"predict": Predict("Q?", 1.0, "W.", {"z": 1})}, ["setting"]),
+                ("predict: out of the slider's range", {"predict": Predict("Q?", 1.0, "W.", {"s": 9})}, ["setting"])]),
         E("explorable.explorable", **explorable_args(), _bad=[("data: NaN", {"data": {"a": math.nan}}, ["data"])]),
         E("explorable.seeded", seed=(1, "int0")),
         E("explorable.page_masks", n=(4, "size"), p=(0.5, "prob"), seed=(1, "int0"), count=(2, "size"),

@@ -56,3 +56,98 @@ def test_bad_input_is_named(kw, words):
         make(**kw)
     with pytest.raises(ValueError, match="name"):
         markdown("Bad Name", data={}, controls=[], alt="a", try_this="b", caption="c")
+
+
+# --- predict first ------------------------------------------------------------------------------
+
+from lib.explorable import Predict  # noqa: E402
+
+
+def number_question(**kw):
+    return Predict(**({"question": "How fast at 30 nA?", "answer": np.float64(111.97), "why": "Because τ ln 2.",
+                       "setting": {"a": np.float64(0.3)}, "unit": "Hz", "tolerance": 15} | kw))
+
+
+def choice_question(**kw):
+    return Predict(**({"question": "Which colour?", "answer": "g", "why": "Green is the one.",
+                       "setting": {"c": "g"}, "options": (("r", "Red <1>"), ("g", "Green"))} | kw))
+
+
+def predict_html(md: str) -> str:
+    return re.search(r'<div class="explorable-predict">(.*?)</div>\n<div class="explorable-body" hidden>', md, re.S)[1]
+
+
+def test_a_number_question_comes_first_and_the_explorable_is_hidden_until_a_guess():
+    md = make(predict=number_question())
+    part = predict_html(md)
+    # the question as a fieldset's legend, a labelled number box, buttons that never submit anything
+    assert "<fieldset><legend><strong>Predict first.</strong> How fast at 30 nA?</legend>" in part
+    assert '<label for="explore-demo-guess">Your guess (Hz)</label>' in part
+    assert '<input type="number" id="explore-demo-guess" step="any" inputmode="decimal">' in part
+    assert '<button type="button" id="explore-demo-reveal">Show the answer</button>' in part
+    assert '<button type="button" id="explore-demo-again" hidden>Guess again</button>' in part
+    assert '<p class="explorable-verdict" aria-live="polite" aria-atomic="true"></p>' in part
+    assert "<form" not in md and "action=" not in md and "name=" not in part  # nothing to submit
+    config = json.loads(re.search(r'class="explorable-predict-data">(.*?)</script>', part)[1])
+    assert config == {"answer": 111.97, "why": "Because τ ln 2.", "setting": {"a": 0.3}, "unit": "Hz", "digits": 1,
+                      "tolerance": 15.0, "pictures": False, "labels": {}}
+    # the controls, canvas and readout sit in the hidden part, the caption outside it
+    body = md.split('<div class="explorable-body" hidden>')[1].split("</div>\n<figcaption>")[0]
+    assert 'id="explore-demo-a"' in body and "<canvas" in body and "explorable-readout" in body
+    assert "<figcaption>A caption.</figcaption>" in md
+    assert "explorable-body" not in make() and "Predict first" not in make()  # only when asked
+
+
+def test_a_choice_is_a_radio_group_and_pictures_carry_their_description():
+    part = predict_html(make(predict=choice_question()))
+    assert ('<label class="explorable-option"><input type="radio" name="explore-demo-guess" '
+            'id="explore-demo-guess-0" value="r"><span>Red &lt;1&gt;</span></label>') in part
+    assert part.count('type="radio" name="explore-demo-guess"') == 2
+    pictured = Predict("Which map?", "b", "Its weights sum to 1.", {"c": "g"}, pictures=True,
+                       options=(("a", "A", "Thin lines"), ("b", "B", 'The "photo"')))
+    part = pictured.html("demo")
+    assert ('<label class="explorable-option explorable-pictured"><input type="radio" name="explore-demo-guess" '
+            'id="explore-demo-guess-1" value="b"><canvas class="explorable-picture" width="120" height="120" role="img" '
+            'aria-label="The &quot;photo&quot;"></canvas><span>B</span></label>') in part
+    config = json.loads(re.search(r'class="explorable-predict-data">(.*?)</script>', part)[1])
+    assert config["labels"] == {"a": "A", "b": "B"} and config["pictures"] is True and config["tolerance"] is None
+
+
+def test_the_printed_question_stands_before_the_figure():
+    shown = number_question().printed("The 30 nA panel of @fig-x answers it.")
+    assert shown._repr_markdown_() == "**Predict first.** How fast at 30 nA? The 30 nA panel of @fig-x answers it."
+
+
+@pytest.mark.parametrize("kw, error, words", [
+    (dict(question=" "), ValueError, "question"), (dict(why=""), ValueError, "why"),
+    (dict(answer=float("nan")), ValueError, "answer"), (dict(answer="fast"), TypeError, "answer"),
+    (dict(tolerance=0), ValueError, "tolerance"), (dict(digits=9), ValueError, "digits"),
+    (dict(setting={}), ValueError, "setting"), (dict(setting={"a": None}), TypeError, "setting"),
+    (dict(setting={"a b": 1}), ValueError, "setting"), (dict(unit=None), TypeError, "unit"),
+    (dict(pictures=True), ValueError, "pictures"), (dict(pictures="yes"), TypeError, "pictures"),
+])
+def test_a_bad_number_question_is_refused_by_name(kw, error, words):
+    with pytest.raises(error, match=words):
+        number_question(**kw)
+
+
+@pytest.mark.parametrize("kw, error, words", [
+    (dict(answer="b"), ValueError, "answer"), (dict(options=(("r", "Red"),)), TypeError, "options"),
+    (dict(options=(("r", "Red"), ("r", "Rose"))), ValueError, "options"),
+    (dict(options=(("r", "Red"), ("g", ""))), ValueError, "options"), (dict(tolerance=1.0), ValueError, "tolerance"),
+    (dict(pictures=True), TypeError, "options"),  # pictures need a description each
+])
+def test_a_bad_choice_is_refused_by_name(kw, error, words):
+    with pytest.raises(error, match=words):
+        choice_question(**kw)
+
+
+@pytest.mark.parametrize("setting, words", [
+    ({"z": 1}, "'z', which is no control"), ({"a": 2.0}, r"setting\['a'\] must be a number in \[0, 1\]"),
+    ({"a": "r"}, r"setting\['a'\]"), ({"c": "b"}, r"setting\['c'\] must be one of"),
+])
+def test_the_setting_must_be_one_the_controls_can_take(setting, words):
+    with pytest.raises(ValueError, match=words):
+        make(predict=number_question(setting=setting))
+    with pytest.raises(TypeError, match="predict"):
+        make(predict="How fast?")

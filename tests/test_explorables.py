@@ -14,7 +14,7 @@ import pytest
 
 from browser import CANVAS_TEXT, Visit, accessibility, browser, needs_chromium, serve
 from lib.book.run import ROOT
-from lib.explorable import Choice, Slider, markdown
+from lib.explorable import Choice, Predict, Slider, markdown
 
 pytestmark = needs_chromium
 
@@ -41,7 +41,7 @@ def open_page(site, md: str, width: int = 900, disk: bool = False):
     path = root / "chapters" / f"{name}.html"
     path.write_text(
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
-        f"content='width=device-width'><title>{name}</title></head><body style='margin:8px'>"
+        f"content='width=device-width'><link rel='icon' href='data:,'><title>{name}</title></head><body style='margin:8px'>"
         f"<main>{raw_html(md)}</main></body></html>")
     page = b.new_page(viewport={"width": width, "height": 900})
     return Visit(page, path.as_uri() if disk else f"{base}chapters/{name}.html")
@@ -111,14 +111,14 @@ def check_keyboard_and_names(visit: Visit):
 
 # --- the spiking neuron -------------------------------------------------------------------------
 
-def spiking_md():
+def spiking_md(predict=None):
     from lib.spiking import LIF, firing_rate
 
     curve = np.linspace(0, 60, 241)
     return markdown("spiking", data={"p": asdict(LIF()), "dt": 0.01, "steps": 10_000, "currents": curve,
                                      "rates": firing_rate(curve, LIF())},
                     controls=[Slider("current", "Input current", 0, 60, 0.5, 20)],
-                    alt="A trace and a curve.", try_this="Slide it.", caption="A LIF neuron.")
+                    alt="A trace and a curve.", try_this="Slide it.", caption="A LIF neuron.", predict=predict)
 
 
 def test_spiking_recomputes_what_lib_computes(site):
@@ -150,9 +150,9 @@ def js(value) -> str:
     return json.dumps(value.tolist() if isinstance(value, np.ndarray) else value)
 
 
-def quick(name, data, controls):
+def quick(name, data, controls, predict=None):
     return markdown(name, data=data, controls=controls, alt="An explorable.", try_this="Move it.",
-                    caption="A test of the explorable.")
+                    caption="A test of the explorable.", predict=predict)
 
 
 # --- the perceptron -----------------------------------------------------------------------------
@@ -381,7 +381,7 @@ def test_the_verdict_rule_equals_lib_trials(site):
 
 # --- how a network learns -----------------------------------------------------------------------
 
-def learning_md(x, t):
+def learning_md(x, t, predict=None):
     A = np.column_stack([x, np.ones(len(x))])
     H = A.T @ A / len(x)
     theta_star = np.linalg.solve(H, A.T @ t / len(x))
@@ -392,7 +392,7 @@ def learning_md(x, t):
                               "extent": [-1, 3.5, -3.5, 3]},
                  [Slider("w0", "Start w", -1, 3.5, 0.05, -0.5), Slider("b0", "Start b", -3.5, 3, 0.05, 2),
                   Slider("lr", "Learning rate", 0.01, 1.2, 0.01, 0.4),
-                  Slider("momentum", "Momentum", 0, 0.95, 0.05, 0)])
+                  Slider("momentum", "Momentum", 0, 0.95, 0.05, 0)], predict)
 
 
 def test_descent_path_equals_lib(site):
@@ -484,3 +484,207 @@ def test_lib_reads_the_pages_data_and_random_numbers_as_the_page_does(site):
         got = module(visit, "seeing", f"m.image({js(pixels)}, {i}, 7, 17)")
         assert np.allclose(got, image(seeing, i).ravel(), rtol=0, atol=1e-15)
     visit.page.close()
+
+
+# --- predict first ------------------------------------------------------------------------------
+
+def guess_by_keyboard(visit: Visit, guess) -> list[str]:
+    """Answer the question as a keyboard user: Tab from the figure to the guess, type a number
+    (guess a str) or step to option `guess` (an int: Space on the first, arrow keys to the
+    others), Tab to the button, Enter. Returns the ids Tab reached."""
+    page, reached = visit.page, []
+    page.evaluate("() => { const f = document.querySelector('figure.explorable'); f.tabIndex = -1; f.focus(); }")
+    page.keyboard.press("Tab")
+    reached.append(page.evaluate("() => document.activeElement.id"))
+    if isinstance(guess, str):
+        page.keyboard.type(guess)
+    elif guess == 0:
+        page.keyboard.press("Space")
+    else:
+        for _ in range(guess):
+            page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    reached.append(page.evaluate("() => document.activeElement.id"))
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(100)
+    return reached
+
+
+def check_predict(site, md: str, guess, said: str, answer: str, setting: dict) -> str:
+    """Predict first, at 900 and 375 pixels over HTTP and at 900 from disk: before a guess the
+    explorable (controls, drawing, readout) is hidden and the button asks for a guess; a guess
+    by keyboard shows `said` beside the answer `answer` in a live region, the explorable at the
+    question's setting, focus on "Guess again", which hides it all again. Nothing is stored,
+    sent or loaded on the way. Returns the verdict."""
+    name = re.search(r'id="explore-([a-z0-9-]+)"', md)[1]
+    verdicts = []
+    for width, disk in ((900, False), (375, False), (900, True)):
+        visit = open_page(site, md, width, disk)
+        page, loaded = visit.page, len(visit.requests)
+        hidden = ("() => ['.explorable-controls', 'canvas.explorable-canvas', '.explorable-readout']"
+                  ".map((s) => document.querySelector(s).checkVisibility())")
+        assert page.evaluate(hidden) == [False] * 3, "the explorable shows before a guess"
+        page.click(f"#explore-{name}-reveal")  # no guess yet: it asks for one, and shows nothing
+        assert "first" in page.inner_text(".explorable-verdict") and page.evaluate(hidden) == [False] * 3
+        first = page.evaluate("() => document.querySelector('.explorable-predict input').id")
+        assert guess_by_keyboard(visit, guess) == [first, f"explore-{name}-reveal"]
+        verdict = page.inner_text(".explorable-verdict")
+        assert page.inner_text(".explorable-guess") == said and page.inner_text(".explorable-answer") == answer
+        assert verdict.startswith(f"You guessed {said}; the answer is {answer}")
+        assert page.evaluate(hidden) == [True] * 3 and page.inner_text(".explorable-readout").strip()
+        for control, value in setting.items():
+            assert float(page.input_value(f"#explore-{name}-{control}")) == pytest.approx(float(value)) \
+                if not isinstance(value, str) else page.input_value(f"#explore-{name}-{control}") == value
+        assert page.evaluate("() => document.activeElement.id") == f"explore-{name}-again"
+        assert page.get_attribute(".explorable-verdict", "aria-live") == "polite"
+        [live] = accessibility(page, ".explorable-verdict")
+        assert not live["ignored"], live  # a screen reader hears the verdict
+        for node in accessibility(page, ".explorable-predict :is(input, button, fieldset)"):
+            assert node["name"].strip() and not node["ignored"], node
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= width, f"the page is {wide} px wide at a {width}-pixel window"
+        page.keyboard.press("Enter")  # Guess again: all hidden, the guess cleared, focus on it
+        page.wait_for_timeout(50)
+        assert page.evaluate(hidden) == [False] * 3 and page.inner_text(".explorable-verdict") == ""
+        assert page.evaluate("() => document.activeElement.id") == first
+        assert page.evaluate("() => [...document.querySelectorAll('.explorable-predict input')]"
+                             ".every((i) => !i.checked && (i.type !== 'number' || i.value === ''))")
+        assert visit.requests[loaded:] == []  # nothing sent or fetched
+        assert page.evaluate("() => localStorage.length + sessionStorage.length + document.cookie.length") == 0
+        assert visit.errors == [], visit.errors
+        verdicts.append(verdict)
+        page.close()
+    assert verdicts[2] == verdicts[0], "opened from disk, the explorable said something else"
+    return verdicts[0]
+
+
+def test_predict_the_rate_at_twice_the_rheobase(site):
+    from lib.spiking import LIF, firing_rate, rheobase
+
+    I = 2 * rheobase(LIF())
+    rate = float(firing_rate(I, LIF()))  # lib's answer, and by hand: 1 / (t_ref + tau ln 2)
+    assert rate == pytest.approx(1000 / (2 + 10 * np.log(2)), rel=1e-12)
+    question = Predict("How fast at twice the rheobase?", rate, "Halfway: τ ln 2.", {"current": I},
+                       unit="Hz", tolerance=15)
+    verdict = check_predict(site, spiking_md(question), "100", "100 Hz", f"{rate:.1f} Hz", {"current": 30})
+    assert verdict == f"You guessed 100 Hz; the answer is {rate:.1f} Hz, within 15 Hz of it. Halfway: τ ln 2."
+    far = check_predict(site, spiking_md(question), "12.5", "12.5 Hz", f"{rate:.1f} Hz", {"current": 30})
+    assert far.endswith(f"{rate:.1f} Hz. Halfway: τ ln 2.")  # not within 15 Hz: no "within"
+
+
+def test_predict_whether_momentum_brings_back_a_diverging_path(site):
+    from lib.descent import descend, mse, mse_gradient
+
+    rng = np.random.default_rng(16)
+    x = rng.uniform(0, 3, 40)
+    t = 1.5 * x - 1 + rng.normal(0, 0.5, 40)
+    A = np.column_stack([x, np.ones(40)])
+    lam_max = np.linalg.eigvalsh(A.T @ A / 40)[-1]
+    past = float(np.ceil(200 / lam_max + 1) / 100)  # just past 2 / lam_max, on the slider's steps
+    setting = {"w0": -0.5, "b0": 2.0, "lr": past, "momentum": 0.5}
+    answers = {}
+    for mu in (0.0, 0.5):  # lib: nearer the minimum after 60 steps than at the start, or not
+        path = descend(lambda th: mse_gradient(th, A, t), np.array([-0.5, 2.0]), lr=past, steps=60, momentum=mu)
+        with np.errstate(over="ignore", invalid="ignore"):
+            excess = mse(path, A, t) - mse(np.linalg.lstsq(A, t, rcond=None)[0], A, t)
+        answers[mu] = "converges" if np.isfinite(excess[-1]) and excess[-1] < excess[0] else "diverges"
+    assert answers == {0.0: "diverges", 0.5: "converges"}
+    options = (("converges", "It reaches the minimum"), ("diverges", "It flies apart"))
+    labels = dict(options)
+    for mu in (0.0, 0.5):
+        question = Predict("Does it converge?", answers[mu], "The limit moves.", {**setting, "momentum": mu},
+                           options=options)
+        verdict = check_predict(site, learning_md(x, t, question), 1, labels["diverges"], labels[answers[mu]],
+                                {**setting, "momentum": mu})
+        assert verdict.endswith(": right. The limit moves.") == (answers[mu] == "diverges")
+
+
+def test_predict_which_picture_a_kernel_makes(site):
+    import base64
+
+    from lib.conv import conv2d
+    from lib.explorable import photo
+
+    rng = np.random.default_rng(17)
+    grey = rng.integers(0, 256, (24, 24), dtype=np.uint8)
+    kernels = {"sobel": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]), "sharpen": np.array(
+        [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]), "laplacian": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])}
+    data = {"side": 24, "kernels": kernels, "photo": base64.b64encode(grey.tobytes()).decode()}
+    options = (("sobel", "A", "Lines"), ("sharpen", "B", "The photo"), ("laplacian", "C", "Outlines"))
+    question = Predict("Which is the sharpen kernel's map?", "sharpen", "Its weights sum to 1.",
+                       {"kernel": "sharpen"}, options=options, pictures=True)
+    md = quick("conv", data, [Choice("kernel", "Kernel", tuple((k, k) for k in kernels), "sobel")], question)
+    verdict = check_predict(site, md, 2, "C", "B", {"kernel": "sharpen"})
+    assert verdict == "You guessed C; the answer is B. Its weights sum to 1."
+    visit = open_page(site, md)
+    guess_by_keyboard(visit, 1)
+    assert visit.page.inner_text(".explorable-verdict").startswith("You guessed B; the answer is B: right.")
+    # the right option framed; each option's picture drawn, and the answer's is lib's feature map
+    framed = visit.page.evaluate("() => [...document.querySelectorAll('.explorable-option')]"
+                                 ".map((o) => o.classList.contains('explorable-right'))")
+    assert framed == [False, True, False]
+    blank = "() => [...document.querySelectorAll('canvas.explorable-picture')].map((c) => { " \
+            "const b = document.createElement('canvas'); b.width = c.width; b.height = c.height; " \
+            "return c.width > 40 && c.toDataURL() !== b.toDataURL(); })"
+    assert visit.page.evaluate(blank) == [True] * 3
+    got = module(visit, "conv", "Array.from(m.featureMap(JSON.parse(document.querySelector("
+                                "'script.explorable-data').textContent), 'sharpen'))")
+    assert np.allclose(got, conv2d(photo(data), kernels["sharpen"]).ravel(), rtol=0, atol=1e-12)
+    assert visit.errors == []
+    visit.page.close()
+
+
+def test_predict_where_a_head_looks(site):
+    from lib.attention import attention, causal_mask
+
+    rng = np.random.default_rng(18)
+    Q, K = rng.normal(size=(2, 4, 6, 8)), 2 * rng.normal(size=(2, 4, 6, 8))
+    words = ["the", "best", "costa", "brava", "spot", "is"]
+    _, A = attention(Q[1, 3], K[1, 3], np.eye(6), causal_mask(6))
+    best = int(np.argmax(A[5]))  # lib's answer: the word "is" attends to most in layer 2, head 4
+    others = [j for j in range(6) if j != best][:3]
+    options = tuple((j, words[j]) for j in sorted([best, *others]))
+    md = quick("transformers", {"words": words, "Q": Q, "K": K},
+               [Choice("word", "Word", tuple(enumerate(words)), "2"),
+                Choice("layer", "Layer", ((0, "1"), (1, "2")), "0"),
+                Choice("head", "Head", tuple((h, str(h + 1)) for h in range(4)), "0")],
+               Predict("Where does it look?", best, "A sink.", {"word": 5, "layer": 1, "head": 3}, options=options))
+    wrong = next(k for k, (j, _) in enumerate(options) if j != best)
+    verdict = check_predict(site, md, wrong, options[wrong][1], words[best], {"word": "5", "layer": "1", "head": "3"})
+    assert verdict.endswith(f"the answer is {words[best]}. A sink.")
+
+
+def test_predict_whether_two_runs_call_a_lead(site):
+    from lib.trials import compare, t_quantile
+
+    dropout = np.array([[0.8, 0.86, 0.83, 0.84, 0.85]])
+    plain = dropout - [[0.03, 0.06, 0.05, 0.04, 0.045]]  # every run a lead
+    verdicts = [compare(dropout[0, :n], plain[0, :n]).verdict for n in (2, 5)]
+    assert verdicts == ["neither", "A"]  # two runs cannot call it, five can
+    options = (("A", "Yes: dropout is ahead"), ("neither", "No verdict"), ("B", "Dropout is behind"))
+    md = quick("dropout-measured", {"sizes": [50], "dropout": dropout, "plain": plain,
+                                    "t": [t_quantile(n) for n in range(2, 6)]},
+               [Choice("size", "Size", ((0, "50"),), "0"), Slider("runs", "Runs", 2, 5, 1, 5)],
+               Predict("Do two runs call it?", verdicts[0], "Too wide.", {"size": 0, "runs": 2}, options=options))
+    verdict = check_predict(site, md, 0, "Yes: dropout is ahead", "No verdict", {"size": "0", "runs": 2})
+    assert verdict == "You guessed Yes: dropout is ahead; the answer is No verdict. Too wide."
+
+
+def test_predict_the_average_of_200_masks(site):
+    from lib import mlp
+    from lib.explorable import page_masks
+
+    rng = np.random.default_rng(19)
+    h = np.abs(rng.normal(size=(2, 64)))
+    W2, b2 = rng.normal(size=(64, 4)), rng.normal(size=4)
+    net = mlp.MLP(W=(np.eye(64), W2), b=(np.zeros(64), b2), hidden="relu", output="softmax")
+    masks = page_masks(64, 0.9, 1000 + 3, count=200)  # the page's masks for its average at mask #3
+    mean = float(mlp.forward(net, np.repeat(h[1:2], 200, axis=0), [masks])[-1][:, 2].mean())
+    md = quick("dropout", {"hidden": h, "W2": W2, "b2": b2, "y": [0, 2], "classes": list("abcd"),
+                           "images": rng.random((2, 256))},
+               [Slider("p", "Dropout p", 0, 0.9, 0.05, 0.5), Slider("mask", "Mask", 1, 50, 1, 1),
+                Choice("example", "Test shape", ((0, "a"), (1, "c")), "0")],
+               Predict("The mean of 200?", mean, "Thinned.", {"p": 0.9, "mask": 3, "example": 1}, digits=3,
+                       tolerance=0.1))
+    verdict = check_predict(site, md, "0.99", "0.99", f"{mean:.3f}", {"p": 0.9, "mask": 3, "example": "1"})
+    assert f"the answer is {mean:.3f}" in verdict and verdict.endswith("Thinned.")

@@ -7,6 +7,12 @@
 //   Explore.define(name, (E) => ({ ...its functions, draw(ex) { ... } }))
 // which keeps its functions in Explore.modules[name] (the tests call them there) and, when the
 // page holds the figure #explore-<name>, calls draw with what setup(name) returns.
+//
+// Predict, then see: a figure that opens with a question (lib.explorable.Predict) keeps the
+// explorable hidden until the reader commits a guess; then predict() below sets the controls to
+// the question's setting, shows the explorable, and says the guess beside the answer, which
+// the module computes from its data with answer(data, setting) (and, for a choice among
+// pictures, draws each with picture(ctx, width, height, value, data)). Nothing is stored or sent.
 (() => {
 "use strict";
 if (window.Explore) return;  // two explorables on a page both load this file
@@ -15,16 +21,20 @@ if (window.Explore) return;  // two explorables on a page both load this file
 function define(name, make) {
   const made = make(Explore);
   Explore.modules[name] = made;
-  if (document.getElementById(`explore-${name}`) && made.draw) made.draw(setup(name));
+  if (document.getElementById(`explore-${name}`) && made.draw) {
+    const ex = setup(name);
+    made.draw(ex);
+    if (ex.root.querySelector(".explorable-predict")) predict(ex, made, name);
+  }
 }
 
 /** The explorable's figure, its data (from the chapter's Python), its controls by id (every
- *  input, select and button in it: a control of any kind), and its readout. */
+ *  input, select and button among them: a control of any kind), and its readout. */
 function setup(name) {
   const root = document.getElementById(`explore-${name}`);
   const data = JSON.parse(root.querySelector("script.explorable-data").textContent);
   const controls = {};
-  for (const input of root.querySelectorAll("input, select, button")) {
+  for (const input of root.querySelectorAll(".explorable-controls :is(input, select, button)")) {
     controls[input.id.replace(`explore-${name}-`, "")] = input;
   }
   return { root, data, controls, canvas: root.querySelector("canvas"),
@@ -68,7 +78,75 @@ function live(ex, draw, { slow = [] } = {}) {
   // machine parses it after the switch): draw again when a stylesheet has loaded.
   document.addEventListener("load", (e) => { if (e.target instanceof HTMLLinkElement) redraw(); }, true);
   redraw();
+  ex.redraw = redraw;
   return redraw;
+}
+
+/** The question before the explorable: a guess (a number, or one of the options), then the
+ *  explorable at the question's setting, and in the verdict (a polite live region) "You
+ *  guessed X; the answer is Y" with the sentence on why; "Guess again" starts over. */
+function predict(ex, made, name) {
+  const box = ex.root.querySelector(".explorable-predict"), body = ex.root.querySelector(".explorable-body");
+  const q = JSON.parse(box.querySelector("script.explorable-predict-data").textContent);
+  const fieldset = box.querySelector("fieldset"), verdict = box.querySelector(".explorable-verdict");
+  const again = box.querySelector(`#explore-${name}-again`), reveal = box.querySelector(`#explore-${name}-reveal`);
+  const number = box.querySelector("input[type=number]"), radios = [...box.querySelectorAll("input[type=radio]")];
+  for (const radio of radios) {  // the pictures to choose among, drawn from the data
+    const picture = radio.parentElement.querySelector("canvas");
+    if (picture) {
+      const paint = () => made.picture(fit(picture), picture.clientWidth, picture.clientHeight, radio.value, ex.data);
+      new ResizeObserver(paint).observe(picture);
+      paint();
+    }
+  }
+  const unit = q.unit ? ` ${q.unit}` : "";
+  const said = (v) => (number ? `${v}${unit}` : q.labels[v]);
+  function guess() {
+    if (number) return number.value.trim() !== "" && Number.isFinite(Number(number.value)) ? Number(number.value) : null;
+    const chosen = radios.find((r) => r.checked);
+    return chosen ? chosen.value : null;
+  }
+  function show() {
+    const g = guess();
+    if (g === null) {
+      verdict.textContent = number ? "Type a number first, then show the answer." : "Choose one first, then show the answer.";
+      return;
+    }
+    const a = made.answer(ex.data, q.setting);
+    const agrees = number ? Math.abs(a - q.answer) <= 1e-9 * Math.max(1, Math.abs(q.answer)) : String(a) === String(q.answer);
+    if (!agrees) console.error(`explorable ${name}: the page's answer ${a} is not lib's ${q.answer}`);
+    const shown = number ? a.toFixed(q.digits) : a;
+    const close = number && q.tolerance !== null && Math.abs(g - a) <= q.tolerance;
+    verdict.replaceChildren("You guessed ", strong("explorable-guess", said(g)), "; the answer is ",
+      strong("explorable-answer", said(shown)),
+      close ? `, within ${q.tolerance}${unit} of it. ` : number || g !== String(a) ? ". " : ": right. ", q.why);
+    for (const r of radios) r.parentElement.classList.toggle("explorable-right", r.value === String(a));
+    fieldset.disabled = true;
+    again.hidden = false;
+    body.hidden = false;
+    for (const [id, v] of Object.entries(q.setting)) ex.controls[id].value = String(v);
+    ex.redraw();
+    again.focus();
+  }
+  function strong(cls, text) {
+    const s = document.createElement("strong");
+    s.className = cls;
+    s.textContent = text;
+    return s;
+  }
+  reveal.addEventListener("click", show);
+  for (const input of [number, ...radios]) {
+    if (input) input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); show(); } });
+  }
+  again.addEventListener("click", () => {
+    fieldset.disabled = false;
+    if (number) number.value = "";
+    for (const r of radios) { r.checked = false; r.parentElement.classList.remove("explorable-right"); }
+    verdict.textContent = "";
+    again.hidden = true;
+    body.hidden = true;
+    (number || radios[0]).focus();
+  });
 }
 
 /** Size the canvas's pixels to its box on screen (sharp on any display); a context in CSS px. */

@@ -26,23 +26,52 @@ function decode(base64) {
   return Float64Array.from(bytes, (b) => b / 255);
 }
 
+/** A square field (rows x rows, row 0 on top, as imshow) flipped for paint(), which puts row 0 at the bottom. */
+function flip(a, rows) {
+  const out = new Float64Array(a.length);
+  for (let r = 0; r < rows; r++) out.set(a.subarray(r * rows, (r + 1) * rows), (rows - 1 - r) * rows);
+  return out;
+}
+
+/** Paint feature map fm (n x n) into the square (x, y, s), red positive and blue negative, the
+ *  colour scale ending at the 99.5th percentile of |value|, as the chapter's figures do. */
+function paintMap(ctx, fm, n, x, y, s) {
+  const sorted = Float64Array.from(fm, Math.abs).sort();
+  const top = sorted[Math.floor(0.995 * (sorted.length - 1))];
+  paint(ctx, flip(fm, n), n, n, (v) => rdbu(top ? v / top : 0), x, y, s, s);
+}
+
+const photos = new WeakMap();  // the decoded photo of each page's data, decoded once
+function photoOf(data) {
+  if (!photos.has(data)) photos.set(data, decode(data.photo));
+  return photos.get(data);
+}
+
+/** Predict first: the picture the question's kernel makes is that kernel's own. */
+function answer(data, s) {
+  return s.kernel;
+}
+
+/** The photo's feature map with the data's kernel `kernel`, (side - 2) x (side - 2). */
+function featureMap(data, kernel) {
+  return conv2d(photoOf(data), data.side, data.side, data.kernels[kernel]);
+}
+
+/** Predict first: option `kernel`'s picture, the photo's feature map with that kernel. */
+function picture(ctx, w, h, kernel, data) {
+  paintMap(ctx, featureMap(data, kernel), data.side - 2, 0, 0, Math.min(w, h));
+}
+
 function draw(ex) {
-  const { side, photo, kernels } = ex.data;
-  const x = decode(photo);
+  const { side, kernels } = ex.data;
+  const x = photoOf(ex.data);
   const grey = (v) => [Math.round(255 * v), Math.round(255 * v), Math.round(255 * v)];
   live(ex, (ctx, w, h) => {
     const name = value(ex.controls.kernel), k = kernels[name];
     const fm = conv2d(x, side, side, k), n = side - 2;
-    // the colour scale ends at the 99.5th percentile of |value|, as the chapter's figures do
-    const sorted = Float64Array.from(fm, Math.abs).sort();
-    const top = sorted[Math.floor(0.995 * (sorted.length - 1))];
-    const gap = 110, s = Math.min((w - gap) / 2, h - 10), flip = (a, rows) => {  // row 0 on top, as imshow
-      const out = new Float64Array(a.length);
-      for (let r = 0; r < rows; r++) out.set(a.subarray(r * rows, (r + 1) * rows), (rows - 1 - r) * rows);
-      return out;
-    };
+    const gap = 110, s = Math.min((w - gap) / 2, h - 10);
     paint(ctx, flip(x, side), side, side, grey, 0, 0, s, s);
-    paint(ctx, flip(fm, n), n, n, (v) => rdbu(top ? v / top : 0), s + gap, 0, s, s);
+    paintMap(ctx, fm, n, s + gap, 0, s);
     ctx.fillStyle = ink(ex.canvas); ctx.font = "13px system-ui, sans-serif"; ctx.textAlign = "center";
     const number = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
     k.forEach((row, i) => row.forEach((v, j) => ctx.fillText(number(v), s + gap / 2 + 34 * (j - 1), s / 2 - 16 + 18 * i)));
@@ -51,5 +80,5 @@ function draw(ex) {
   });
 }
 
-return { conv2d, decode, draw };
+return { conv2d, decode, featureMap, answer, picture, draw };
 });

@@ -16,6 +16,12 @@ function compare(a, b, t) {
   return { gap, sd, low, high, verdict: low > 0 ? "A" : high < 0 ? "B" : "neither" };
 }
 
+/** Predict first: the verdict ("A", "B" or "neither") from the first `runs` runs at the size. */
+function answer(data, s) {
+  const k = Number(s.size), n = Number(s.runs);
+  return compare(data.dropout[k].slice(0, n), data.plain[k].slice(0, n), data.t[n - 2]).verdict;
+}
+
 function draw(ex) {
   const { sizes, dropout, plain, t } = ex.data;  // accuracies [size][seed]; t[n - 2], n = 2..5
   live(ex, (ctx, w, h) => {
@@ -45,5 +51,5 @@ function draw(ex) {
   });
 }
 
-return { compare, draw };
+return { compare, answer, draw };
 });

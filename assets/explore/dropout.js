@@ -16,6 +16,21 @@ function mask(n, p, random) {
   return Array.from({ length: n }, () => (random() >= p ? 1 / (1 - p) : 0));
 }
 
+/** Monte Carlo dropout: the running mean of P(class y) over 1..count masks drawn from
+ *  seeded(1000 + seed), as the page draws them for mask #seed. */
+function average(units, p, seed, W2, b2, y, count = 200) {
+  const random = seeded(1000 + seed), runs = [];
+  let total = 0;
+  for (let s = 1; s <= count; s++) { total += output(units, mask(units.length, p, random), W2, b2)[y]; runs.push(total / s); }
+  return runs;
+}
+
+/** Predict first: the mean of the 200 masks' P(true class) at the question's p, mask and shape. */
+function answer(data, s) {
+  const i = Number(s.example);
+  return average(data.hidden[i], s.p, s.mask, data.W2, data.b2, data.y[i])[199];
+}
+
 function draw(ex) {
   const { hidden, W2, b2, y, classes, images } = ex.data;
   live(ex, (ctx, w, h) => {
@@ -60,9 +75,7 @@ function draw(ex) {
       ctx.fillStyle = `rgb(${g},${g},${g})`; ctx.fillRect(4 + c * cell, top + r * cell, cell, cell);
     }
     // Monte Carlo dropout: the running mean of P(true class) over 1..200 masks
-    const random = seeded(1000 + seed), runs = [], full = output(units, units.map(() => 1), W2, b2)[y[i]];
-    let total = 0;
-    for (let s = 1; s <= 200; s++) { total += output(units, mask(n, p, random), W2, b2)[y[i]]; runs.push(total / s); }
+    const runs = average(units, p, seed, W2, b2, y[i]), full = output(units, units.map(() => 1), W2, b2)[y[i]];
     const box = narrow ? [50, top + H + 24, w - 60, h - H - top - 70] : [netW + 60, top, w - netW - 70, H - 30];
     const a = axes(ctx, box, [1, 200], [0, 1], { xticks: [1, 100, 200], yticks: [0, 0.5, 1],
       xlabel: "masks averaged", ylabel: `P(${classes[y[i]]})`, colour });
@@ -74,5 +87,5 @@ function draw(ex) {
   });
 }
 
-return { output, mask, draw };
+return { output, mask, average, answer, draw };
 });

@@ -40,6 +40,15 @@ function descend(x, t, w0, b0, lr, steps, momentum) {
   return path;
 }
 
+/** Predict first: "converges" if the path of the question's setting ends nearer the minimum
+ *  (in loss) than it started, else "diverges". */
+function answer(data, s) {
+  const { x, t, L_star: best, steps } = data;
+  const path = descend(x, t, s.w0, s.b0, s.lr, steps, s.momentum);
+  const excess = ([w, b]) => loss(x, t, w, b) - best, end = excess(path[path.length - 1]);
+  return Number.isFinite(end) && end < excess(path[0]) ? "converges" : "diverges";
+}
+
 function draw(ex) {
   const { x, t, theta_star: star, L_star: best, lam_max: lamMax, steps, extent } = ex.data;
   const [w0, w1, b0, b1] = extent, n = 90;
@@ -113,5 +122,5 @@ function draw(ex) {
   });
 }
 
-return { loss, gradient, descend, draw };
+return { loss, gradient, descend, answer, draw };
 });

@@ -28,6 +28,11 @@ function firingRate(I, p) {
   return 1000 / (p.t_ref + p.tau * Math.log((vInf - p.v_reset) / (vInf - p.v_th)));
 }
 
+/** Predict first: the rate (Hz) the closed form gives at the question's current. */
+function answer(data, setting) {
+  return firingRate(setting.current, data.p);
+}
+
 function draw(ex) {
   const { p, dt, steps, currents, rates } = ex.data;
   live(ex, (ctx, w, h) => {
@@ -56,5 +61,5 @@ function draw(ex) {
   });
 }
 
-return { simulate, firingRate, draw };
+return { simulate, firingRate, answer, draw };
 });

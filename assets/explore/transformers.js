@@ -12,6 +12,13 @@ function weights(Q, K, t) {
   return e.map((v) => v / total);
 }
 
+/** Predict first: the word (its index, as text) that the question's word attends to most in
+ *  the question's layer and head. */
+function answer(data, s) {
+  const a = weights(data.Q[Number(s.layer)][Number(s.head)], data.K[Number(s.layer)][Number(s.head)], Number(s.word));
+  return String(a.indexOf(Math.max(...a)));
+}
+
 function draw(ex) {
   const { words, Q, K } = ex.data;  // Q, K: [layer][head][position][feature]
   live(ex, (ctx, w, h) => {
@@ -50,5 +57,5 @@ function draw(ex) {
   });
 }
 
-return { weights, draw };
+return { weights, answer, draw };
 });
