@@ -177,13 +177,16 @@ class Predict:
                 f'<button type="button" id="{i}-again" hidden>Guess again</button>'
                 f'<script type="application/json" class="explorable-predict-data">{payload}</script></div>')
 
-    def printed(self, then: str):
+    def printed(self, then: str, question: str | None = None):
         """The question for the PDF, to stand before the printed figure: "Predict first." and the
-        question, then `then` (where the figure answers it), as Markdown for a cell's output."""
+        question (or `question`, its form for print, where no option can be hidden), then `then`
+        (where the figure answers it), as Markdown for a cell's output."""
         from IPython.display import Markdown
 
         check.text("then", then, empty=False)
-        return Markdown(f"**Predict first.** {self.question} {then}")
+        if question is not None:
+            check.text("question", question, empty=False)
+        return Markdown(f"**Predict first.** {question or self.question} {then}")
 
 
 def _plain(value):

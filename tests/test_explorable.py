@@ -116,6 +116,10 @@ def test_a_choice_is_a_radio_group_and_pictures_carry_their_description():
 def test_the_printed_question_stands_before_the_figure():
     shown = number_question().printed("The 30 nA panel of @fig-x answers it.")
     assert shown._repr_markdown_() == "**Predict first.** How fast at 30 nA? The 30 nA panel of @fig-x answers it."
+    other = number_question().printed("Then look.", question="Faster than 100 Hz?")
+    assert other._repr_markdown_() == "**Predict first.** Faster than 100 Hz? Then look."
+    with pytest.raises(ValueError, match="question"):
+        number_question().printed("Then look.", question=" ")
 
 
 @pytest.mark.parametrize("kw, error, words", [
