@@ -532,6 +532,10 @@ def check_predict(site, md: str, guess, said: str, answer: str, setting: dict) -
         assert page.inner_text(".explorable-guess") == said and page.inner_text(".explorable-answer") == answer
         assert verdict.startswith(f"You guessed {said}; the answer is {answer}")
         assert page.evaluate(hidden) == [True] * 3 and page.inner_text(".explorable-readout").strip()
+        assert page.evaluate("() => { const c = document.querySelector('canvas.explorable-canvas'), "
+                             "b = document.createElement('canvas'); b.width = c.width; b.height = c.height; "
+                             "return c.width > 100 && c.toDataURL() !== b.toDataURL(); }"), "the explorable drew nothing"
+        assert not page.is_visible(f"#explore-{name}-reveal")  # answered: no second answer to ask for
         for control, value in setting.items():
             assert float(page.input_value(f"#explore-{name}-{control}")) == pytest.approx(float(value)) \
                 if not isinstance(value, str) else page.input_value(f"#explore-{name}-{control}") == value
@@ -539,7 +543,7 @@ def check_predict(site, md: str, guess, said: str, answer: str, setting: dict) -
         assert page.get_attribute(".explorable-verdict", "aria-live") == "polite"
         [live] = accessibility(page, ".explorable-verdict")
         assert not live["ignored"], live  # a screen reader hears the verdict
-        for node in accessibility(page, ".explorable-predict :is(input, button, fieldset)"):
+        for node in accessibility(page, ".explorable-predict :is(input, button:not([hidden]), fieldset)"):
             assert node["name"].strip() and not node["ignored"], node
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= width, f"the page is {wide} px wide at a {width}-pixel window"

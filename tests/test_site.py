@@ -154,6 +154,9 @@ def test_the_pdf_prints_each_explorable_as_a_figure_and_no_folded_code(renders, 
     explorables = sum(len(re.findall(r'<figure class="explorable[ "]', p.read_text())) for p in site_checks.pages(book))
     assert explorables >= 10 and len(re.findall(r"Figure \d+\.\d+: The web version.s explorable", text)) == explorables
     assert "has an explorable here" not in text
+    asking = sum(len(re.findall(r'class="explorable-predict"', p.read_text())) for p in site_checks.pages(book))
+    assert asking >= 5 and len(re.findall(r"Predict first\. ", text)) == asking  # the print reader guesses too
+    assert "@fig-" not in text  # the line's reference to its figure resolved
     assert re.search(r"all the code is in the web version and in each chapter.s notebook", text)
     folded, shown = [], []
     for chapter in CHAPTERS:
@@ -228,8 +231,9 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
                 page = context.new_page()
                 visit = Visit(page, base + str(path.relative_to(book)))
                 name = path.relative_to(book)
-                control = page.locator("figure.explorable input, figure.explorable select").first
-                canvas = lambda: page.evaluate("() => document.querySelector('figure.explorable canvas').toDataURL()")
+                assert answer_first(page) in (None, True), f"{name}: its question does not show the answer"
+                control = page.locator("figure.explorable .explorable-controls :is(input, select)").first
+                canvas = lambda: page.evaluate("() => document.querySelector('figure.explorable canvas.explorable-canvas').toDataURL()")
                 readout = lambda: page.inner_text("figure.explorable .explorable-readout")
                 before = canvas(), readout()
                 control.focus()
@@ -243,13 +247,13 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
                 assert visit.errors == [], f"{name}: {visit.errors}"
                 wide = page.evaluate("() => document.documentElement.scrollWidth")
                 assert wide <= width + 1, f"{name} is {wide} px wide in a {width}-pixel window"
-                shape = page.evaluate("""() => { const c = document.querySelector('figure.explorable canvas');
+                shape = page.evaluate("""() => { const c = document.querySelector('figure.explorable canvas.explorable-canvas');
                     const phone = c.style.getPropertyValue('--phone-aspect');
                     return [c.clientWidth / c.clientHeight, phone ? Number(phone) : null]; }""")
                 if width <= 600 and shape[1] is not None:  # the theme: a taller canvas to stack in
                     assert shape[0] == pytest.approx(shape[1], rel=0.02), f"{name}: {shape}"
                 if width == 1280:  # the dark theme: the canvas draws again in the page's colours
-                    ink = "getComputedStyle(document.querySelector('figure.explorable canvas')).color"
+                    ink = "getComputedStyle(document.querySelector('figure.explorable canvas.explorable-canvas')).color"
                     light, light_ink = canvas(), page.evaluate(f"() => {ink}")
                     assert page.evaluate("() => typeof window.quartoToggleColorScheme === 'function'")
                     page.evaluate("() => window.quartoToggleColorScheme()")
@@ -262,21 +266,41 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
             context.close()
 
 
+def answer_first(page) -> bool | None:
+    """If the page's explorable asks a question first (predict, then see), answer it (the first
+    option, or 1) and show the answer: whether the answer is shown beside the guess and the
+    explorable appeared (None when it asks nothing)."""
+    if not page.locator("figure.explorable .explorable-predict").count():
+        return None
+    number = page.locator(".explorable-predict input[type=number]")
+    if number.count():
+        number.fill("1")
+    else:
+        page.locator(".explorable-predict input[type=radio]").first.check()
+    page.locator(".explorable-predict button").first.click()
+    page.wait_for_timeout(300)  # the explorable shows itself and draws
+    shown = page.evaluate("() => document.querySelector('figure.explorable canvas.explorable-canvas').checkVisibility()")
+    verdict = page.inner_text("figure.explorable .explorable-verdict")
+    return shown and verdict.startswith("You guessed ") and "; the answer is " in verdict
+
+
 def what_works(page) -> dict[str, bool]:
     """Try what a reader does on the page just loaded; for each part the page has, whether it
     worked: its explorable draws and answers a key, its films play, the theme toggles, the table
     of contents follows the scrolling, code is copied, search finds pages, and the book's title
     and a search result open pages of the book. Leaves the page elsewhere."""
     works = {}
+    if page.locator("figure.explorable .explorable-predict").count():
+        works["explorable asks first"] = answer_first(page)
     if page.locator("figure.explorable").count():
-        state = "() => [document.querySelector('figure.explorable canvas').toDataURL(), " \
+        state = "() => [document.querySelector('figure.explorable canvas.explorable-canvas').toDataURL(), " \
                 "document.querySelector('figure.explorable .explorable-readout').textContent]"
-        blank = page.evaluate("() => { const c = document.querySelector('figure.explorable canvas'), "
+        blank = page.evaluate("() => { const c = document.querySelector('figure.explorable canvas.explorable-canvas'), "
                               "b = document.createElement('canvas'); b.width = c.width; b.height = c.height; "
                               "return b.toDataURL(); }")
         before = page.evaluate(state)
         works["explorable draws"] = before[0] != blank and before[1].strip() != ""
-        control = page.locator("figure.explorable :is(input, select)").first
+        control = page.locator("figure.explorable .explorable-controls :is(input, select)").first
         control.focus()
         key = control.evaluate("e => e.tagName === 'INPUT' ? 'ArrowRight' "
                                ": e.selectedIndex === e.options.length - 1 ? 'ArrowUp' : 'ArrowDown'")
@@ -348,6 +372,7 @@ def test_every_page_works_opened_from_disk_as_over_http(book):
         name = str(path.relative_to(book))
         assert found["disk", name] == found["http", name], name
     assert sum("explorable answers" in works for works in found.values()) >= 2 * 9
+    assert sum("explorable asks first" in works for works in found.values()) >= 2 * 5
 
 
 @needs_chromium
@@ -389,6 +414,7 @@ def test_explorables_films_and_figures_reach_keyboard_and_screen_reader_users(bo
         for path in site_checks.pages(book):
             name, page = str(path.relative_to(book)), context.new_page()
             visit = Visit(page, base + name)
+            answer_first(page)  # an explorable that asks first shows itself, its canvas text to measure
             for node in accessibility(page, "main video, main img:not(video img), main canvas"):
                 assert not node["ignored"] and len(node["name"].split()) >= 5, f"{name}: {node}"
             for dark in (False, True):
@@ -407,10 +433,44 @@ def test_explorables_films_and_figures_reach_keyboard_and_screen_reader_users(bo
 
 
 def keyboard_problems(page) -> list[str]:
-    """What stops a keyboard or screen-reader user at the page's explorable (none when all is well)."""
-    controls = page.evaluate("() => [...document.querySelectorAll('figure.explorable :is(input, select, button)')]"
-                             ".map((e) => e.id)")
+    """What stops a keyboard or screen-reader user at the page's explorable (none when all is well):
+    its question first, when it asks one, then its controls."""
+    problems = []
+    if page.locator("figure.explorable .explorable-predict").count():
+        if page.locator("figure.explorable .explorable-verdict").inner_text():  # answered before: ask again
+            page.locator("figure.explorable .explorable-predict button:not([hidden])").last.click()
+        page.evaluate("() => { const f = document.querySelector('figure.explorable'); f.tabIndex = -1; f.focus(); }")
+        first = page.evaluate("() => document.querySelector('.explorable-predict input').id")
+        button = page.evaluate("() => document.querySelector('.explorable-predict fieldset button').id")
+        problems += focus_problems(page, [first])
+        number = page.evaluate("() => document.activeElement.type === 'number'")
+        page.keyboard.type("1") if number else page.keyboard.press("Space")
+        problems += focus_problems(page, [button])
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        verdict = page.inner_text("figure.explorable .explorable-verdict")
+        if not verdict.startswith("You guessed ") or page.get_attribute(
+                "figure.explorable .explorable-verdict", "aria-live") != "polite":
+            problems.append(f"the answer is not shown in a live region: {verdict!r}")
+        if not page.evaluate("() => document.querySelector('figure.explorable canvas.explorable-canvas').checkVisibility()"):
+            problems.append("the explorable did not show itself after the guess")
+        for node in accessibility(page, "figure.explorable .explorable-predict :is(input, button:not([hidden]), fieldset)"):
+            if not node["name"].strip():
+                problems.append(f"no accessible name: {node}")
+    controls = page.evaluate("() => [...document.querySelectorAll('figure.explorable .explorable-controls "
+                             ":is(input, select, button)')].map((e) => e.id)")
     page.evaluate("() => { const p = document.querySelector('.explorable-try'); p.tabIndex = -1; p.focus(); }")
+    problems += focus_problems(page, controls)
+    for node in accessibility(page, "figure.explorable :is(.explorable-controls :is(input, select, button), canvas)"):
+        if not node["name"].strip() or node["ignored"]:
+            problems.append(f"no accessible name: {node}")
+    if page.get_attribute("figure.explorable .explorable-readout", "aria-live") != "polite":
+        problems.append("the readout is not a live region")
+    return problems
+
+
+def focus_problems(page, controls: list[str]) -> list[str]:
+    """Tab from where the focus is reaches `controls` in order, each with a clear focus ring."""
     problems = []
     for expected in controls:
         page.keyboard.press("Tab")
@@ -425,11 +485,6 @@ def keyboard_problems(page) -> list[str]:
             problems.append(f"Tab reached #{ring['id']}, not #{expected}")
         elif not (ring["visible"] and ring["style"] != "none" and ring["width"] >= 2 and ring["ratio"] >= 3):
             problems.append(f"#{expected} shows no clear focus ring: {ring}")
-    for node in accessibility(page, "figure.explorable :is(input, select, button, canvas)"):
-        if not node["name"].strip() or node["ignored"]:
-            problems.append(f"no accessible name: {node}")
-    if page.get_attribute("figure.explorable .explorable-readout", "aria-live") != "polite":
-        problems.append("the readout is not a live region")
     return problems
 
 

@@ -37,7 +37,7 @@ function setup(name) {
   for (const input of root.querySelectorAll(".explorable-controls :is(input, select, button)")) {
     controls[input.id.replace(`explore-${name}-`, "")] = input;
   }
-  return { root, data, controls, canvas: root.querySelector("canvas"),
+  return { root, data, controls, canvas: root.querySelector("canvas.explorable-canvas"),
            readout: root.querySelector(".explorable-readout") };
 }
 
@@ -65,6 +65,7 @@ function announce(ex, text) {
  *  pressed (by click, Enter or Space). */
 function live(ex, draw, { slow = [] } = {}) {
   const redraw = () => {
+    if (!ex.canvas.clientWidth) return;  // hidden (a question first): drawn when it shows
     const ctx = fit(ex.canvas);
     draw(ctx, ex.canvas.clientWidth, ex.canvas.clientHeight);
   };
@@ -122,6 +123,7 @@ function predict(ex, made, name) {
       close ? `, within ${q.tolerance}${unit} of it. ` : number || g !== String(a) ? ". " : ": right. ", q.why);
     for (const r of radios) r.parentElement.classList.toggle("explorable-right", r.value === String(a));
     fieldset.disabled = true;
+    reveal.hidden = true;
     again.hidden = false;
     body.hidden = false;
     for (const [id, v] of Object.entries(q.setting)) ex.controls[id].value = String(v);
@@ -143,6 +145,7 @@ function predict(ex, made, name) {
     if (number) number.value = "";
     for (const r of radios) { r.checked = false; r.parentElement.classList.remove("explorable-right"); }
     verdict.textContent = "";
+    reveal.hidden = false;
     again.hidden = true;
     body.hidden = true;
     (number || radios[0]).focus();
