@@ -692,3 +692,15 @@ def test_predict_the_average_of_200_masks(site):
                        tolerance=0.1))
     verdict = check_predict(site, md, "0.99", "0.99", f"{mean:.3f}", {"p": 0.9, "mask": 3, "example": "1"})
     assert f"the answer is {mean:.3f}" in verdict and verdict.endswith("Thinned.")
+
+
+def test_a_page_whose_answer_is_not_libs_says_so(site):
+    """The page computes the answer again and reports a console error when it differs from the
+    one the chapter computed with lib (the site test fails on any console error)."""
+    from lib.spiking import LIF, firing_rate
+
+    wrong = Predict("How fast?", float(firing_rate(30.0, LIF())) + 1e-6, "Because.", {"current": 30}, unit="Hz")
+    visit = open_page(site, spiking_md(wrong))
+    guess_by_keyboard(visit, "100")
+    assert [e for e in visit.errors if "is not lib's" in e] != [], visit.errors
+    visit.page.close()
