@@ -237,9 +237,7 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
                 readout = lambda: page.inner_text("figure.explorable .explorable-readout")
                 before = canvas(), readout()
                 control.focus()
-                # a slider steps right, a list down (up from its last option)
-                key = control.evaluate("""e => e.tagName === 'INPUT' ? 'ArrowRight'
-                    : e.selectedIndex === e.options.length - 1 ? 'ArrowUp' : 'ArrowDown'""")
+                key = control.evaluate(STEP)
                 for _ in range(3):
                     page.keyboard.press(key)
                 page.wait_for_timeout(300)
@@ -264,6 +262,12 @@ def test_every_explorable_answers_its_control_at_desktop_and_phone_widths(book):
                     page.evaluate("() => window.quartoToggleColorScheme()")  # the next page: light
                 page.close()
             context.close()
+
+
+# The key that moves a control: a slider steps right (left from its last step: a question may
+# have set it there), a list down (up from its last option).
+STEP = """e => e.tagName === 'INPUT' ? (Number(e.value) >= Number(e.max) ? 'ArrowLeft' : 'ArrowRight')
+    : e.selectedIndex === e.options.length - 1 ? 'ArrowUp' : 'ArrowDown'"""
 
 
 def answer_first(page) -> bool | None:
@@ -302,8 +306,7 @@ def what_works(page) -> dict[str, bool]:
         works["explorable draws"] = before[0] != blank and before[1].strip() != ""
         control = page.locator("figure.explorable .explorable-controls :is(input, select)").first
         control.focus()
-        key = control.evaluate("e => e.tagName === 'INPUT' ? 'ArrowRight' "
-                               ": e.selectedIndex === e.options.length - 1 ? 'ArrowUp' : 'ArrowDown'")
+        key = control.evaluate(STEP)
         for _ in range(3):
             page.keyboard.press(key)
         page.wait_for_timeout(300)
