@@ -1140,6 +1140,10 @@ def _table() -> list[Entry]:
           _edges=[("a box of one point", {"low": np.zeros(2), "high": np.zeros(2)},
                    lambda r: np.allclose(r[-1][0], mlp.predict(deep, np.zeros((1, 2))))
                    and np.array_equal(r[-1][0], r[-1][1]))]),
+        E("trace.certified_radius", net=(deep, "obj"), centre=(np.zeros(2), "array"), threshold=(0.3, "unit"),
+          upper=(1.0, "pos"), tol=(1e-6, "pos"),
+          _bad=[("net: a stack", {"net": stack}, ["net"]), ("net: a softmax output", {"net": net3}, ["net"])],
+          _edges=[("the centre not proved: 0", {"threshold": 0.999999}, lambda r: r == 0.0)]),
         E("trace.rearrange", net=(deep, "obj"), layer=(1, "index"), order=(np.array([2, 0, 1]), "fixed"),
           signs=(np.array([1.0, -1.0, 1.0]), "array?"),
           _bad=[("net: a stack", {"net": stack}, ["net"]), ("order: None", {"order": None}, ["order"]),
