@@ -15,7 +15,8 @@ the RMS of W[j] · (a_j - mean a_j)); accuracy and cross-entropy depend on how t
 near the decision boundary, so the sd need not rank units as the ablation does.
 
 Two more ways to look at a trained network: `interval_bounds` bounds every unit over a box of
-inputs without evaluating it there, and `rearrange` reorders and turns over a layer's units,
+inputs without evaluating it there (and `certified_radius` finds the largest square box around a
+point on which those bounds prove the answer), and `rearrange` reorders and turns over a layer's units,
 which changes the weights but not the function (the network's symmetries).
 """
 from __future__ import annotations
@@ -126,6 +127,42 @@ def interval_bounds(net: mlp.MLP, low, high) -> list[tuple[np.ndarray, np.ndarra
         bounds.append((low, high))
     return bounds
 
+
+
+def certified_radius(net: mlp.MLP, centre, *, threshold: float = 0.5, upper: float = 1.0,
+                     tol: float = 1e-9) -> float:
+    """The largest half-width r in [0, upper] such that `interval_bounds` proves the output above
+    `threshold` on the whole box centre ± r (the same r in every input), to within tol: 0.0 if
+    the output at the centre is not above it, `upper` if the box of half-width upper is proved.
+
+    Found by bisection, which is exact for this question: a box inside another gets bounds inside
+    the other's (interval arithmetic is inclusion-monotone), so the boxes that are proved are
+    those with r below one value. A bound, not the network: the output may stay above the
+    threshold on a much larger box than the one the bounds prove.
+    """
+    net = _single(net)
+    if net.sizes[-1] != 1:
+        raise ValueError(f"net must have one output unit, got {net.sizes[-1]}")
+    d = net.sizes[0]
+    centre = check.array("centre", centre, shape=(d,), axes="(inputs,) the box's centre")
+    threshold = check.number("threshold", threshold, 0, 1, low_open=True, high_open=True)
+    upper = check.number("upper", upper, 0, low_open=True)
+    tol = check.number("tol", tol, 0, low_open=True)
+
+    def proved(r: float) -> bool:
+        return interval_bounds(net, centre - r, centre + r)[-1][0][0] > threshold
+
+    if not proved(0.0):
+        return 0.0
+    if proved(upper):
+        return upper
+    low, high = 0.0, upper  # proved at low, not at high
+    while high - low > tol:
+        mid = (low + high) / 2
+        if not low < mid < high:  # tol below the spacing of floats here: as close as they go
+            break
+        low, high = (mid, high) if proved(mid) else (low, mid)
+    return low
 
 def rearrange(net: mlp.MLP, layer: int, order, signs=None) -> mlp.MLP:
     """`net` with the units of hidden layer `layer` (1 = the first) reordered, new unit i being

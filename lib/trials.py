@@ -79,6 +79,25 @@ def summarise(values) -> Summary:
     return Summary(float(v.mean()), float(v.std(ddof=1)), len(v))
 
 
+
+def sd_with_se(samples, axis: int = 0):
+    """The sample standard deviation (ddof = 1) of `samples` along `axis`, and its standard error
+    as an estimate from those n independent draws: (sd, se), each of the shape without `axis`
+    (floats for 1-D samples). By the delta method, se = sqrt(m4 - s^4) / (2 s sqrt(n)), with m4
+    the fourth central moment: no normality assumed (for normal draws it is near s / sqrt(2 n)).
+    A sample with no spread has sd = se = 0."""
+    x = check.array("samples", samples, ndim=range(1, 33))
+    axis = check.integer("axis", axis, low=-x.ndim, high=x.ndim - 1)
+    n = x.shape[axis]
+    if n < 3:
+        raise ValueError(f"samples must hold at least 3 draws along axis {axis}, got {n}")
+    d = x - x.mean(axis=axis, keepdims=True)
+    s = d.std(axis=axis, ddof=1)
+    m4 = np.mean(d**4, axis=axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.where(s > 0, np.sqrt(np.maximum(m4 - s**4, 0)) / (2 * s * np.sqrt(n)), 0.0)
+    return (float(s), float(se)) if x.ndim == 1 else (s, se)
+
 def repeat(trial, settings, seeds) -> dict:
     """{setting: (runs,) array of trial(setting, seed) for each seed}, seeds in the given order."""
     check.function("trial", trial)

@@ -240,3 +240,56 @@ def test_rearrange_refuses_what_is_not_a_symmetry():
         rearrange(net, 1, np.array([0, 1, 1]))
     with pytest.raises(ValueError, match="signs"):
         rearrange(net, 1, np.arange(3), np.array([1.0, 2.0, 1.0]))
+
+
+def test_certified_radius_of_one_sigmoid_unit_is_the_closed_form():
+    # no hidden layer: the output is expit(w·x + b), least over the box c ± r at w·c + b - r‖w‖₁,
+    # so the bound proves "above t" exactly while r < (w·c + b - logit(t)) / ‖w‖₁
+    from scipy.special import logit
+
+    from lib.trace import certified_radius
+    w, b, c = np.array([1.5, -0.5]), 0.2, np.array([0.4, -0.3])
+    net = mlp.MLP((w[:, None],), (np.array([b]),), "tanh")
+    for t in (0.5, 0.6, 0.7):  # r = 0.475, 0.27, 0.05
+        exact = (w @ c + b - logit(t)) / np.abs(w).sum()
+        assert abs(certified_radius(net, c, threshold=t, tol=1e-12) - exact) < 1e-11
+    exact = (w @ c + b) / np.abs(w).sum()  # tol below the spacing of floats: it still ends, there
+    assert abs(certified_radius(net, c, tol=1e-300) - exact) < 1e-15
+    assert certified_radius(net, c, threshold=0.99) == 0.0  # not even the centre
+    assert certified_radius(net, c, threshold=0.5, upper=0.1) == 0.1  # all of it
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "relu"])
+def test_certified_radius_matches_bounds_computed_by_hand_and_is_sound(hidden):
+    # one hidden layer: its bounds are exact (corners), and the output's lower bound is the sum of
+    # the smaller of w_j·low_j and w_j·high_j, written out here without lib.trace
+    from scipy.special import expit
+
+    from lib.trace import certified_radius
+    rng = np.random.default_rng(11)
+    net = mlp.init_mlp((2, 5, 1), rng, hidden=hidden, scale=2.0)
+    c = np.array([0.3, 0.1])
+    f = np.tanh if hidden == "tanh" else (lambda z: np.maximum(z, 0))
+    net = mlp.MLP(net.W, (net.b[0], net.b[1] - mlp.forward(net, c[None])[1][0] @ net.W[1] + 1.0),
+                  hidden)  # the output's weighted input is 1 at c: proved near c
+
+    def lowest(r):
+        z = c @ net.W[0] + net.b[0]
+        spread = r * np.abs(net.W[0]).sum(axis=0)
+        lo, hi = f(z - spread), f(z + spread)
+        w = net.W[1][:, 0]
+        return expit(np.minimum(w * lo, w * hi).sum() + net.b[1][0])
+
+    r = certified_radius(net, c, tol=1e-12, upper=10.0)
+    assert 0 < r < 10 and lowest(r * (1 - 1e-9)) > 0.5 > lowest(r * (1 + 1e-9))
+    box = rng.uniform(c - r, c + r, (20_000, 2))  # sound: the network is above 0.5 on all of it
+    assert mlp.predict(net, box).min() > 0.5
+
+
+def test_certified_radius_refuses_what_it_cannot_bound():
+    from lib.trace import certified_radius
+    net = mlp.init_mlp((2, 3, 2), np.random.default_rng(0), output="softmax")
+    with pytest.raises(ValueError, match="one output"):
+        certified_radius(net, np.zeros(2))
+    with pytest.raises(ValueError, match="centre"):
+        certified_radius(mlp.init_mlp((2, 3, 1), np.random.default_rng(0)), np.zeros(3))

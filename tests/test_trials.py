@@ -189,3 +189,31 @@ def test_repeated_measures_f_against_least_squares_and_unmoved_by_the_units_leve
     assert trials.repeated_measures_f(v + rng.normal(0, 10, (n, 1)))[0] == pytest.approx(F)
     assert trials.repeated_measures_f(np.ones((3, 3)) + [[0], [1], [2]]) == (0.0, 1.0)
     assert trials.repeated_measures_f(np.zeros((3, 2)) + [0, 1]) == (math.inf, 0.0)
+
+
+def test_sd_with_se_normal_draws_match_the_textbook_value():
+    from lib.trials import sd_with_se
+    x = np.random.default_rng(0).normal(3.0, 2.0, 20_000)
+    sd, se = sd_with_se(x)
+    assert np.isclose(sd, np.std(x, ddof=1), rtol=1e-12)
+    assert abs(se / (2.0 / np.sqrt(2 * len(x))) - 1) < 0.05  # sigma / sqrt(2n) for normal draws
+
+
+def test_sd_with_se_is_the_spread_of_the_sd_over_repeated_samples():
+    # exponential draws (kurtosis 9): the normal formula would be far off; the delta method is not
+    from lib.trials import sd_with_se
+    rng = np.random.default_rng(1)
+    X = rng.exponential(1.0, (3000, 400))  # 3000 samples of 400 draws
+    sd, se = sd_with_se(X, axis=1)
+    assert sd.shape == se.shape == (3000,)
+    assert abs(np.median(se) / np.std(sd, ddof=1) - 1) < 0.1
+    assert np.median(se) > 1.7 / np.sqrt(2 * 400)  # well above the normal formula's 1 / sqrt(2n)
+    sd0, se0 = sd_with_se(X.T)  # axis 0 of the transpose: the same numbers
+    assert np.allclose(sd0, sd) and np.allclose(se0, se)
+
+
+def test_sd_with_se_of_a_constant_and_of_too_few_draws():
+    from lib.trials import sd_with_se
+    assert sd_with_se(np.full(5, 2.0)) == (0.0, 0.0)
+    with pytest.raises(ValueError, match="samples"):
+        sd_with_se(np.array([1.0, 2.0]))
