@@ -99,18 +99,21 @@ def test_in_the_pdf_the_solutions_make_an_appendix_linked_both_ways(tmp_path):
     ids = ["exr-a-1", "exr-a-2", "exr-b-1"]
     # no solution is left in a chapter; each exercise ends with a link to its solution's page
     assert "Why" not in chapters and "assert" not in chapters
-    for i in ids:
-        exercise = re.search(rf"\\label{{{i}}}.*?(?=\\label{{exr|\\section|$)", chapters, re.S)[0]
-        assert rf"\hyperref[{i}-solution]{{\emph{{Solution on page~\pageref*{{{i}-solution}}}}}}" in exercise
+    for i in ids:  # where its text begins, an anchor; at its end, a link to its solution's
+        exercise = re.search(rf"\\label{{{i}}}.*?(?=\\label{{exr-\w-\d}}|\\section|$)", chapters, re.S)[0]
+        assert re.search(rf"\A\\label{{{i}}}\s*\\leavevmode\\hypertarget{{{i}-start}}{{}}\\label{{{i}-start}}"
+                         rf"\\emph{{Compute.}}", exercise), exercise
+        assert rf"\hyperlink{{{i}-solution}}{{\emph{{Solution on page~\pageref*{{{i}-solution}}}}}}" in exercise
     # the appendix: its title, then each chapter that has solutions, its solutions in order, each
-    # titled with its exercise's number (LaTeX's \ref) and a link back to the exercise's page
+    # titled with its exercise's number (LaTeX's \ref) and a link back to the exercise's text
     assert re.search(r"\\section\{Solutions\}\\label\{sec-solutions\}|\\hypertarget\{sec-solutions\}", appendix)
-    entries = re.findall(r"\\subsection\*\{\\texorpdfstring\{Chapter~\\ref\*\{(sec-\w+)\}: (\w+)\}|\\subsubsection\*\{Solution "
-                         r"\\ref\*\{([\w-]+)\}\\hfill\{\\normalfont\\hyperref\[([\w-]+)\]\{\\emph\{Exercise~\\ref\*\{"
-                         r"([\w-]+)\}, page~\\pageref\*\{([\w-]+)\}\}\}\}\}\\phantomsection\\label\{([\w-]+)\}", appendix)
+    entries = re.findall(r"\\subsection\*\{\\texorpdfstring\{Chapter~\\ref\*\{(sec-\w+)\}: (\w+)\}|"
+                         r"\\subsubsection\*\{\\hypertarget\{([\w-]+)\}\{\}\\label\{([\w-]+)\}Solution \\ref\*\{([\w-]+)\}"
+                         r"\\hfill\{\\normalfont \\hyperlink\{([\w-]+)\}\{\\emph\{Exercise~\\ref\*\{([\w-]+)\}, "
+                         r"page~\\pageref\*\{([\w-]+)\}\}\}\}\}", appendix)
     entries = [tuple(x for x in e if x) for e in entries]
-    assert entries == [("sec-a", "A"), ("exr-a-1",) * 4 + ("exr-a-1-solution",), ("exr-a-2",) * 4 + ("exr-a-2-solution",),
-                       ("sec-b", "B"), ("exr-b-1",) * 4 + ("exr-b-1-solution",)]
+    entry = lambda i: (f"{i}-solution",) * 2 + (i, f"{i}-start", i, f"{i}-start")
+    assert entries == [("sec-a", "A"), entry("exr-a-1"), entry("exr-a-2"), ("sec-b", "B"), entry("exr-b-1")]
     # each solution's prose and code follow its title, in the order written
     order = [m.group(0) for m in re.finditer(r"Solution \\ref\*\{exr-\w-\d\}|Why \d of \w|\\# \w \d|"
                                              r"The answer of \w \d", appendix)]  # \# a 1: the cell's comment
@@ -120,7 +123,7 @@ def test_in_the_pdf_the_solutions_make_an_appendix_linked_both_ways(tmp_path):
 
 def test_a_book_without_solutions_gets_no_appendix(tmp_path):
     tex = latex(tmp_path, "# A\n\n" + exercises("a", 2, solved=False))
-    assert "appendix" not in tex and "hyperref" not in tex
+    assert "appendix" not in tex and "hyper" not in tex
 
 
 def test_a_solution_away_from_its_exercise_stops_the_render_saying_which(tmp_path):

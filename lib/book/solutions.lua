@@ -1,5 +1,5 @@
 --[[ Where the exercises' solutions go (_quarto.yml: filters, at pre-ast, before Quarto reads
-the divs). A chapter writes each solution right after its exercise (helpers' EXERCISES.md):
+the divs). A chapter writes each solution right after its exercise, in the book's convention:
 
     ::: {#exr-spiking-tau}            ::: {.solution}
     *Predict, then check.* ...        prose and code cells
@@ -17,12 +17,14 @@ PDF (Quarto merges the chapters and runs this once, over the whole book): each s
 its chapter for an appendix "Solutions" after the last chapter, one entry per exercise under its
 chapter's title, "Solution N.k" with a link back to the exercise ("Exercise N.k, page p"); the
 exercise ends with a link to it ("Solution on page p"). The numbers are LaTeX's own \ref of the
-exercise, so they are the exercise's. Nothing executes here: the cells and their outputs are
+exercise, so they are the exercise's; each link leads to a named anchor where the other's text
+begins, and its page is that anchor's. Nothing executes here: the cells and their outputs are
 the ones the chapter's run left in its notebook, moved.
 
 Other formats: left as written. A solution that does not follow an exercise stops the render. ]]
 
 local SUFFIX = "-solution"  -- the solution's id: its exercise's id, and this
+local START = "-start"  -- in the PDF, where the exercise's text begins: its id, and this
 
 local function is_exercise(block)
   return block and block.t == "Div" and block.identifier:match("^exr%-") ~= nil
@@ -98,24 +100,36 @@ local function html(doc)
   return doc
 end
 
+-- LaTeX: a named anchor and a label where a text begins (the page \pageref gives, the place a
+-- link leads), and a link to one. An exercise's own label, Quarto's, sits before the
+-- environment's first paragraph, on the page before when that paragraph moves to the next.
+local function anchor(name)
+  return string.format("\\hypertarget{%s}{}\\label{%s}", name, name)
+end
+
+local function link(name, text)
+  return string.format("\\hyperlink{%s}{\\emph{%s}}", name, text)
+end
+
 local function latex(doc)
   local raw = function(text) return pandoc.RawInline("latex", text) end
   local chapters, current = {}, nil  -- the chapters with solutions: {title, id, solutions}
   doc.blocks = rewrite(doc.blocks, function(block, blocks, i)
     if block.t == "Header" and block.level == 1 then
       current = {title = block.content, id = block.identifier, solutions = {}}
-    elseif is_exercise(block) then
-      local id = block.identifier
-      if is_solution(blocks[i + 1] or {t = ""}) then
-        -- a link to the solution, flush right at the end of the exercise's last line, or of a
-        -- line of its own when that one is full (The TeXbook's \signed, chapter 14)
-        local link = raw(string.format("{\\unskip\\nobreak\\hfil\\penalty50\\hskip2em\\hbox{}\\nobreak\\hfil"
-          .. "\\hyperref[%s%s]{\\emph{Solution on page~\\pageref*{%s%s}}}"
-          .. "\\parfillskip=0pt\\finalhyphendemerits=0\\par}", id, SUFFIX, id, SUFFIX))
-        local last = block.content[#block.content]
-        if last and last.t == "Para" then last.content:insert(link)
-        else block.content:insert(pandoc.Para({link})) end
-      end
+    elseif is_exercise(block) and is_solution(blocks[i + 1] or {t = ""}) then
+      local id, first, last = block.identifier, block.content[1], block.content[#block.content]
+      -- where its text begins, after the environment's head ("Exercise 4.1."): the target of
+      -- the solution's link back
+      local here = raw("\\leavevmode" .. anchor(id .. START))
+      if first and first.t == "Para" then first.content:insert(1, here)
+      else block.content:insert(1, pandoc.Para({here})) end
+      -- at its end, a link to the solution, flush right on the last line, or on a line of its
+      -- own when that one is full (The TeXbook's \signed, chapter 14)
+      local there = raw("{\\unskip\\nobreak\\hfil\\penalty50\\hskip2em\\hbox{}\\nobreak\\hfil"
+        .. link(id .. SUFFIX, "Solution on page~\\pageref*{" .. id .. SUFFIX .. "}")
+        .. "\\parfillskip=0pt\\finalhyphendemerits=0\\par}")
+      if last.t == "Para" then last.content:insert(there) else block.content:insert(pandoc.Para({there})) end
     elseif is_solution(block) then
       local id = exercise_of(blocks, i)
       if current == nil then fail(id .. ": a solution before the first chapter's title") end
@@ -139,11 +153,10 @@ local function latex(doc)
     title:extend(chapter.title)
     appendix:insert(pandoc.Header(2, title, pandoc.Attr("", {"unnumbered", "unlisted"})))
     for _, solution in ipairs(chapter.solutions) do
-      local id = solution.id
+      local id = solution.id  -- "Solution 4.1", and on the right the link back to the exercise
       appendix:insert(pandoc.RawBlock("latex", string.format(
-        "\\subsubsection*{Solution \\ref*{%s}\\hfill{\\normalfont\\hyperref[%s]"
-          .. "{\\emph{Exercise~\\ref*{%s}, page~\\pageref*{%s}}}}}\\phantomsection\\label{%s%s}",
-        id, id, id, id, id, SUFFIX)))
+        "\\subsubsection*{%sSolution \\ref*{%s}\\hfill{\\normalfont %s}}", anchor(id .. SUFFIX), id,
+        link(id .. START, "Exercise~\\ref*{" .. id .. "}, page~\\pageref*{" .. id .. START .. "}"))))
       appendix:extend(solution.content)
     end
   end
