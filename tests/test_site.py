@@ -452,7 +452,8 @@ def test_each_exercise_has_its_solution_closed_under_it_and_the_keyboard_opens_i
     else, one closed solution titled 'Solution to' the exercise's own number, its body hidden;
     Tab from the exercise reaches its title, with a focus ring in both themes; Enter opens it,
     showing its code (none scrolling sideways) and outputs; Space closes it. A screen reader
-    hears the title; with every solution open, axe-core finds nothing serious in either theme."""
+    hears the title; with every solution open, axe-core finds nothing serious in either theme,
+    and in a phone's window nothing in one is wider than the window but what scrolls in its box."""
     with serve(book) as base, browser() as b:
         for way in ("http", "disk"):
             context = b.new_context(viewport=WINDOW)
@@ -510,6 +511,15 @@ def test_each_exercise_has_its_solution_closed_under_it_and_the_keyboard_opens_i
                         serious = [v for v in axe(page) if v["impact"] in ("serious", "critical")]
                         assert serious == [], f"{name} ({'dark' if dark else 'light'}), solutions open: {serious}"
                     set_theme(page, False)
+                    # in a phone's window, nothing in an open solution reaches past the window's
+                    # edge but what scrolls in its own box (code, displayed equations)
+                    page.set_viewport_size({"width": 375, "height": 800})
+                    page.wait_for_timeout(300)
+                    wide = page.evaluate("""() => [...document.querySelectorAll('details.solution *')]
+                        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1
+                                       && !e.closest('pre, math[display="block"]'))
+                        .map((e) => e.tagName + ': ' + e.textContent.slice(0, 60))""")
+                    assert wide == [], f"{name}: wider than a phone in a solution: {wide[:3]}"
                 assert visit.errors == [], f"{name}: {visit.errors}"
                 page.close()
             context.close()
