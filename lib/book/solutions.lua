@@ -19,7 +19,9 @@ chapter's title, "Solution N.k" with a link back to the exercise ("Exercise N.k,
 exercise ends with a link to it ("Solution on page p"). The numbers are LaTeX's own \ref of the
 exercise, so they are the exercise's; each link leads to a named anchor where the other's text
 begins, and its page is that anchor's. Nothing executes here: the cells and their outputs are
-the ones the chapter's run left in its notebook, moved.
+the ones the chapter's run left in its notebook, moved. (A figure in a solution would be numbered
+in the appendix there, Figure A.n; the site test that matches the PDF's figures with the pages'
+would say so.)
 
 Other formats: left as written. A solution that does not follow an exercise stops the render. ]]
 
