@@ -41,7 +41,8 @@ render:
 	@$(MAKE) --no-print-directory _pdf/made
 	cp _pdf/*.pdf _book/
 
-_pdf/made: $(shell find _notebooks -name '*.ipynb' 2>/dev/null) _quarto.yml lib/book/engine.js
+_pdf/made: $(shell find _notebooks -name '*.ipynb' 2>/dev/null) _quarto.yml lib/book/engine.js \
+		lib/book/solutions.lua
 	QUARTO_PYTHON=$(abspath $(PY)) $(QUARTO) render --to pdf --output-dir _pdf
 	touch $@
 

@@ -491,6 +491,168 @@ def focus_problems(page, controls: list[str]) -> list[str]:
     return problems
 
 
+# Each exercise's solution (lib/book/solutions.lua): closed under it on the page, in an appendix
+# of the PDF, linked both ways. The chapters' exercises, by their sources.
+EXERCISES = {c.stem: re.findall(r"^::: \{#(exr-[\w-]+)\}", c.read_text(), re.M) for c in CHAPTERS}
+
+RING = """(e) => { const s = getComputedStyle(e);
+    const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = (c) => rgb(c).map((v) => v / 255).map((v) => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+        .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const [a, b] = [lum(s.outlineColor), lum(getComputedStyle(document.body).backgroundColor)];
+    return e.matches(':focus-visible') && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2
+        && (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) >= 3; }"""
+
+
+@needs_chromium
+def test_each_exercise_has_its_solution_closed_under_it_and_the_keyboard_opens_it(book):
+    """On every chapter's page, over HTTP and from disk: right after each exercise, and nowhere
+    else, one closed solution titled 'Solution to' the exercise's own number, its body hidden;
+    Tab from the exercise reaches its title, with a focus ring in both themes; Enter opens it,
+    showing its code (none scrolling sideways) and outputs; Space closes it. A screen reader
+    hears the title; with every solution open, axe-core finds nothing serious in either theme,
+    and in a phone's window nothing in one is wider than the window but what scrolls in its box."""
+    with serve(book) as base, browser() as b:
+        for way in ("http", "disk"):
+            context = b.new_context(viewport=WINDOW)
+            for chapter in CHAPTERS:
+                path = book / chapter.relative_to(ROOT).with_suffix(".html")
+                page = context.new_page()
+                visit = Visit(page, base + str(path.relative_to(book)) if way == "http" else file_url(path))
+                name = f"{path.name} ({way})"
+                found = page.evaluate("""() => [...document.querySelectorAll('div.theorem.exercise')].map((e) => {
+                    const s = e.nextElementSibling, body = s && s.querySelector(':scope > .solution-body');
+                    return { id: e.id, title: e.querySelector('.theorem-title').textContent,
+                             tag: s && s.tagName, cls: s && s.className, sid: s && s.id, open: s && s.open,
+                             summary: s && s.querySelector(':scope > summary').textContent,
+                             hidden: !!body && !body.checkVisibility() }; })""")
+                assert [f["id"] for f in found] == EXERCISES[chapter.stem], name
+                assert page.locator("details.solution").count() == len(found), name
+                for f in found:
+                    number = re.fullmatch(r"Exercise\s(\d+\.\d+)", f["title"].strip())
+                    assert number, f"{name}: {f}"
+                    assert (f["tag"], f["cls"], f["sid"], f["open"], f["hidden"]) == \
+                        ("DETAILS", "solution", f["id"] + "-solution", False, True), f"{name}: {f}"
+                    assert " ".join(f["summary"].split()) == f"Solution to Exercise {number[1]}", f"{name}: {f}"
+                if way == "http":
+                    names = [n["name"] for n in accessibility(page, "details.solution > summary")]
+                    assert names == [" ".join(f["summary"].split()) for f in found], name
+                for dark in (False, True):
+                    set_theme(page, dark)
+                    for f in (found if not dark else found[:1]):
+                        solution = page.locator(f"#{f['id']}-solution")
+                        page.evaluate(f"() => {{ const e = document.getElementById({f['id']!r}); "
+                                      "e.tabIndex = -1; e.focus(); }")
+                        for _ in range(20):  # past any link in the exercise
+                            page.keyboard.press("Tab")
+                            if page.evaluate(f"() => document.activeElement.matches('#{f['id']}-solution > summary')"):
+                                break
+                        else:
+                            raise AssertionError(f"{name}: Tab from {f['id']} never reached its solution")
+                        assert page.evaluate(f"() => ({RING})(document.activeElement)"), \
+                            f"{name}: no clear focus ring on {f['id']}'s solution ({'dark' if dark else 'light'})"
+                        page.keyboard.press("Enter")
+                        shown = solution.evaluate("""(d) => ({ open: d.open,
+                            body: d.querySelector('.solution-body').checkVisibility(),
+                            code: [...d.querySelectorAll('pre code')].map((c) => c.checkVisibility()),
+                            outputs: [...d.querySelectorAll('.cell-output')].map((c) => c.checkVisibility()),
+                            scrolling: [...d.querySelectorAll('pre')].filter((p) => p.scrollWidth > p.clientWidth + 1)
+                                .map((p) => p.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]) })""")
+                        assert shown["open"] and shown["body"] and all(shown["code"] + shown["outputs"]), f"{name}: {shown}"
+                        assert shown["scrolling"] == [], f"{name}: code scrolls sideways in {f['id']}'s solution"
+                        page.keyboard.press(" ")
+                        assert not solution.evaluate("(d) => d.open"), f"{name}: Space did not close {f['id']}'s solution"
+                if way == "http":
+                    page.evaluate("() => document.querySelectorAll('details.solution').forEach((d) => { d.open = true; })")
+                    for dark in (False, True):
+                        set_theme(page, dark)
+                        serious = [v for v in axe(page) if v["impact"] in ("serious", "critical")]
+                        assert serious == [], f"{name} ({'dark' if dark else 'light'}), solutions open: {serious}"
+                    set_theme(page, False)
+                    # in a phone's window, nothing in an open solution reaches past the window's
+                    # edge but what scrolls in its own box (code, displayed equations)
+                    page.set_viewport_size({"width": 375, "height": 800})
+                    page.wait_for_timeout(300)
+                    wide = page.evaluate("""() => [...document.querySelectorAll('details.solution *')]
+                        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1
+                                       && !e.closest('pre, math[display="block"]'))
+                        .map((e) => e.tagName + ': ' + e.textContent.slice(0, 60))""")
+                    assert wide == [], f"{name}: wider than a phone in a solution: {wide[:3]}"
+                assert visit.errors == [], f"{name}: {visit.errors}"
+                page.close()
+            context.close()
+    assert sum(len(e) for e in EXERCISES.values()) >= 3 * len(CHAPTERS)
+
+
+def pdf_links(reader) -> list[tuple[int, float, str, int]]:
+    """Every link to a place in the PDF: (page it is on, its top, the destination's name, the
+    page it leads to), pages counted from 0."""
+    dests, links = reader.named_destinations, []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            target = action.get_object().get("/D") if action is not None else annotation.get("/Dest")
+            if annotation.get("/Subtype") == "/Link" and isinstance(target, str) and target in dests:
+                links.append((number, float(annotation["/Rect"][3]), target,
+                              reader.get_destination_page_number(dests[target])))
+    return links
+
+
+def solution_code_lines(chapter: str) -> list[str]:
+    """For each solution of a chapter's source that has one, its first line of code of 30
+    characters or more, its comment cut off (pdftotext may set it apart), spaces collapsed, that
+    is no import and is found nowhere else in the chapter (a line the exercise quotes)."""
+    solution = re.compile(r"^::: \{\.solution\}\n(.*?)^:::$", re.M | re.S)
+    elsewhere, found = solution.sub("", chapter), []
+    for text in solution.findall(chapter):
+        cells = re.findall(r"^```\{python\}\n(.*?)^```$", text, re.M | re.S)
+        lines = [line.split("  #")[0].strip() for cell in cells for line in cell.splitlines()]
+        lines = [line for line in lines if len(line) >= 30 and line not in elsewhere
+                 and not re.match(r"#|from |import ", line)]
+        found += [" ".join(lines[0].split())] if lines else []
+    return found
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_pdf_gathers_the_solutions_in_an_appendix_linked_both_ways(book):
+    """No solution in a chapter; after the last chapter an appendix 'Solutions' with one
+    'Solution N.k' per exercise, in the exercises' order and with their numbers (as the pages
+    number them); each exercise's link 'Solution on page p' leads to its solution's page p, and
+    each solution's link 'Exercise N.k, page p' back to where the exercise's text begins, on page p."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed: pip install -r requirements.txt")
+    pdf = next(book.glob("*.pdf"))
+    pages = pdf_text(book).split("\f")
+    reader = pypdf.PdfReader(pdf)
+    label = lambda i: reader.page_labels[i]
+    start = max(i for i, text in enumerate(pages) if re.search(r"^A\s+Solutions$", text, re.M))  # not the contents
+    exercises = [(n, i) for i, text in enumerate(pages[:start]) for n in re.findall(r"^Exercise (\d+\.\d+)\.", text, re.M)]
+    solutions = [(n, i) for i, text in enumerate(pages) for n in re.findall(r"^Solution (\d+\.\d+)$", text, re.M)]
+    html = " ".join(p.read_text() for p in site_checks.pages(book))
+    ids = dict((n, i) for i, n in re.findall(r'<div id="(exr-[\w-]+)" class="theorem exercise">\s*<p><span '
+                                             r'class="theorem-title"><strong>Exercise(?:&nbsp;|\s)(\d+\.\d+)</strong>', html))
+    assert sorted(ids.values()) == sorted(i for e in EXERCISES.values() for i in e)
+    assert [n for n, _ in exercises] == [n for n, _ in solutions] == sorted(ids, key=lambda n: tuple(map(int, n.split("."))))
+    assert all(i >= start for _, i in solutions)
+    chapters, appendix = (" ".join(" ".join(pages[a:b]).split()) for a, b in ((0, start), (start, None)))
+    first_lines = [line for c in CHAPTERS for line in solution_code_lines(c.read_text())]
+    assert len(first_lines) >= len(exercises) * 0.9
+    assert [line for line in first_lines if line in chapters] == []
+    assert len([line for line in first_lines if line in appendix]) >= 0.9 * len(first_lines)  # a few break across pages
+    # each exercise links to its solution's anchor (lib/book/solutions.lua names it), and back to
+    # the anchor where the exercise's text begins; the page each link names is the one it leads to
+    links = [(i, target, to) for i, _, target, to in pdf_links(reader) if target.endswith(("-solution", "-start"))]
+    assert len(links) == 2 * len(exercises)
+    for (n, at), (_, solved_at) in zip(exercises, solutions):
+        to_solution = [(i, to) for i, target, to in links if target == f"{ids[n]}-solution"]
+        assert len(to_solution) == 1 and at <= to_solution[0][0] <= at + 1 and to_solution[0][1] == solved_at, \
+            f"Exercise {n} on page {label(at)}: {to_solution}"
+        assert f"Solution on page {label(solved_at)}" in " ".join(pages[to_solution[0][0]].split()), n
+        assert [(i, to) for i, target, to in links if target == f"{ids[n]}-start"] == [(solved_at, at)], \
+            f"Solution {n} on page {label(solved_at)} does not link back to page {label(at)}"
+        assert f"Exercise {n}, page {label(at)}" in pages[solved_at], n
+
+
 @pytest.fixture(scope="module")
 def rerenders(renders, tmp_path_factory):
     """A copy of the first render, rendered again: untouched, then after edits in turn, then with
