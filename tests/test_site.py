@@ -721,11 +721,12 @@ def test_preview_shows_an_authors_edit(renders, tmp_path):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/chapters/spiking.html"
     try:
-        assert "an author's edit" not in get(url, preview)
+        edit = "A sentence an author added"  # no apostrophe: the page curls it (’)
+        assert edit not in get(url, preview)
         chapter = book / "chapters" / "spiking.qmd"
-        chapter.write_text(chapter.read_text().replace("\n## ", "\nA sentence with an author's edit.\n\n## ", 1))
+        chapter.write_text(chapter.read_text().replace("\n## ", f"\n{edit}.\n\n## ", 1))
         waited = time.monotonic()
-        while "an author's edit" not in get(url, preview):
+        while edit not in get(url, preview):
             assert time.monotonic() - waited < 300, "the edit never reached the page"
             time.sleep(2)
     finally:
