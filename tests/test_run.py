@@ -235,7 +235,14 @@ def test_an_interrupted_run_leaves_nothing_a_later_run_trusts(book, stop):
         assert time.monotonic() - waited < 60 and process.poll() is None
         time.sleep(0.1)
     process.send_signal(stop)
-    assert process.wait(timeout=60) != 0
+    try:
+        assert process.wait(timeout=60) != 0
+    except subprocess.TimeoutExpired:  # say what the runner was doing, then leave no process behind
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        process.kill()
+        process.wait()
+        raise AssertionError("the runner did not stop within 60 s of the signal:\n"
+                             + "".join(ln for ln in status.splitlines(True) if ln.startswith(("State", "Sig")))) from None
     assert (book / "_notebooks" / "chapters" / "a.ipynb").read_bytes() == old  # the last whole one
     assert freeze.stale_reasons(chapter, book) == ["chapters/a.qmd changed"]  # ... and not trusted
     assert not list(log.parent.glob("*.partial"))

@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -247,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=TIMEOUT, help=f"seconds a cell may run ({TIMEOUT})")
     parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: this book)")
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():  # Ctrl-C stops it, even if its parent ignored it
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.jobs < 1 or args.timeout < 1:
         parser.error(f"--jobs and --timeout must be at least 1, got {args.jobs} and {args.timeout}")
     root = args.root.resolve()
