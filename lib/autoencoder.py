@@ -35,23 +35,13 @@ class Autoencoder:
 def autoencoder(d: int, rng: np.random.Generator, *, hidden=(128, 128), code: int = 2,
                 dtype=np.float32) -> Autoencoder:
     """d -> hidden -> code -> reversed(hidden) -> d, He-initialised weights, zero biases."""
-    rng, d, code, dtype = check.generator("rng", rng), check.integer("d", d), check.integer("code", code), _dtype(dtype)
+    rng, d, code, dtype = check.generator("rng", rng), check.integer("d", d), check.integer("code", code), check.float_dtype("dtype", dtype)
     hidden = tuple(check.integer(f"hidden[{i}]", h) for i, h in enumerate(check.shape("hidden", hidden)))
     sizes = (d, *hidden, code, *hidden[::-1], d)
     check.fits("d, hidden and code", sizes, 16 * sum(m * n + n for m, n in zip(sizes, sizes[1:])))
     W = tuple((rng.normal(0, np.sqrt(2 / m), (m, n))).astype(dtype) for m, n in zip(sizes, sizes[1:]))
     b = tuple(np.zeros(n, dtype) for n in sizes[1:])
     return Autoencoder(W, b, len(hidden) + 1)
-
-
-def _dtype(dtype) -> np.dtype:
-    try:
-        ok = dtype is not None and np.dtype(dtype) in (np.float64, np.float32)
-    except TypeError:  # not a dtype at all
-        ok = False
-    if not ok:
-        raise ValueError(f"dtype must be np.float32 or np.float64, got {dtype!r}")
-    return np.dtype(dtype)
 
 
 def _check_X(net: Autoencoder, X, rows: int | None = None) -> np.ndarray:

@@ -156,6 +156,17 @@ def choice(name: str, value, options):
     return value
 
 
+def float_dtype(name: str, value) -> np.dtype:
+    """value as a NumPy dtype, if it is float32 or float64 (a name, a type or a dtype)."""
+    try:
+        ok = value is not None and np.dtype(value) in (np.float64, np.float32)
+    except TypeError:  # not a dtype at all
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be np.float32 or np.float64, got {value!r}")
+    return np.dtype(value)
+
+
 def instance(name: str, value, cls):
     """value, if it is an instance of cls (a class or a tuple of classes)."""
     if not isinstance(value, cls):

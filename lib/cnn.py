@@ -37,7 +37,7 @@ def init_cnn(rng: np.random.Generator, *, filters: int = 8, kernel: int = 3, ima
              classes: int = 10, dtype=np.float64) -> CNN:
     """Random CNN for (image x image) inputs: He-scaled kernels, small dense weights, zero biases.
     dtype float32 gives the fast path (the same draws, rounded)."""
-    rng, dtype = check.generator("rng", rng), _dtype(dtype)
+    rng, dtype = check.generator("rng", rng), check.float_dtype("dtype", dtype)
     filters, kernel = check.integer("filters", filters), check.integer("kernel", kernel)
     image, classes = check.integer("image", image), check.integer("classes", classes)
     check.fits("filters, image and classes", (filters, image, classes), 16 * filters * image**2 * classes)
@@ -48,16 +48,6 @@ def init_cnn(rng: np.random.Generator, *, filters: int = 8, kernel: int = 3, ima
               W=rng.normal(0, np.sqrt(1 / (filters * pooled**2)), (filters * pooled**2, classes)),
               b=np.zeros(classes))
     return CNN(*(getattr(net, f.name).astype(dtype) for f in fields(CNN)))
-
-
-def _dtype(dtype) -> np.dtype:
-    try:
-        ok = dtype is not None and np.dtype(dtype) in (np.float64, np.float32)
-    except TypeError:  # not a dtype at all
-        ok = False
-    if not ok:
-        raise ValueError(f"dtype must be np.float64 or np.float32, got {dtype!r}")
-    return np.dtype(dtype)
 
 
 def _check_images(net: CNN, X, batch: int | None = None, name: str = "X") -> np.ndarray:

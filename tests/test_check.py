@@ -132,3 +132,11 @@ def test_fits_refuses_beyond_the_budget_with_the_number_needed():
     with pytest.raises(ValueError, match=r"n = 1000000000 would need 7\.45 GiB of memory, more than lib's budget "
                                          r"of 2 GiB \(lib\.check\.MEMORY_BUDGET\)"):
         check.fits("n", 10**9, 8 * 10**9)
+
+
+def test_float_dtype_takes_the_two_float_types_by_any_name_and_refuses_the_rest():
+    for good in (np.float32, "float64", np.dtype("f4"), float):
+        assert check.float_dtype("dtype", good) in (np.float32, np.float64)
+    for bad in (None, np.int64, "f2", "no such type", [1.0]):
+        with pytest.raises(ValueError, match="dtype must be np.float32 or np.float64"):
+            check.float_dtype("dtype", bad)
