@@ -83,19 +83,7 @@ def test_block_gradients_match_finite_differences(causal):
     mask = causal_mask(4) if causal else None
     f = lambda p, X: np.sum(R * block_forward(X, p, 2, mask)[0])  # a scalar of the block's output
     dX, grads = block_backward(R, block_forward(X, p, 2, mask)[1], p)
-    h = 1e-6
-    for name in list(p) + ["X"]:
-        base = X if name == "X" else p[name]
-        fd = np.zeros_like(base)
-        for idx in np.ndindex(base.shape):
-            up, down = base.copy(), base.copy()
-            up[idx] += h
-            down[idx] -= h
-            if name == "X":
-                fd[idx] = (f(p, up) - f(p, down)) / (2 * h)
-            else:
-                fd[idx] = (f({**p, name: up}, X) - f({**p, name: down}, X)) / (2 * h)
-        assert relative_error(dX if name == "X" else grads[name], fd) < 1e-5, name
+    assert_matches_finite_differences(f, p, X, dX, grads)
 
 
 def test_model_gradients_match_finite_differences():
@@ -290,19 +278,7 @@ def test_block_gradients_with_a_replaced_head_match_finite_differences():
     dX, grads = block_backward(R, block_forward(X, p, 2, causal_mask(4), replace=replace)[1], p)
     for name in ("Wq", "Wk", "Wv"):
         assert np.all(grads[name][:, 3:] == 0)  # head 2's columns get nothing
-    h = 1e-6
-    for name in list(p) + ["X"]:
-        base = X if name == "X" else p[name]
-        fd = np.zeros_like(base)
-        for idx in np.ndindex(base.shape):
-            up, down = base.copy(), base.copy()
-            up[idx] += h
-            down[idx] -= h
-            if name == "X":
-                fd[idx] = (f(p, up) - f(p, down)) / (2 * h)
-            else:
-                fd[idx] = (f({**p, name: up}, X) - f({**p, name: down}, X)) / (2 * h)
-        assert relative_error(dX if name == "X" else grads[name], fd) < 1e-5, name
+    assert_matches_finite_differences(f, p, X, dX, grads)
 
 
 @pytest.mark.parametrize("replace, words", [
@@ -350,3 +326,20 @@ def test_a_trained_model_is_the_same_through_train_and_through_loss_and_gradient
         assert loss == losses[step]
         q = dict(zip(names, adam.step([q[k] for k in names], [g[k] for k in names])))
     assert all(np.array_equal(q[k], trained[k]) for k in names)
+
+
+def assert_matches_finite_differences(f, p, X, dX, grads, h=1e-6):
+    """Every gradient of the scalar f(p, X), with respect to each parameter of p and to X,
+    against central differences, to a relative error of 1e-5."""
+    for name in list(p) + ["X"]:
+        base = X if name == "X" else p[name]
+        fd = np.zeros_like(base)
+        for idx in np.ndindex(base.shape):
+            up, down = base.copy(), base.copy()
+            up[idx] += h
+            down[idx] -= h
+            if name == "X":
+                fd[idx] = (f(p, up) - f(p, down)) / (2 * h)
+            else:
+                fd[idx] = (f({**p, name: up}, X) - f({**p, name: down}, X)) / (2 * h)
+        assert relative_error(dX if name == "X" else grads[name], fd) < 1e-5, name
