@@ -491,7 +491,7 @@ def focus_problems(page, controls: list[str]) -> list[str]:
     return problems
 
 
-# Each exercise's solution (lib/book/solutions.lua): closed under it on the page, in an appendix
+# Each exercise's solution (assets/solutions.lua): closed under it on the page, in an appendix
 # of the PDF, linked both ways. The chapters' exercises, by their sources.
 EXERCISES = {c.stem: re.findall(r"^::: \{#(exr-[\w-]+)\}", c.read_text(), re.M) for c in CHAPTERS}
 
@@ -639,7 +639,7 @@ def test_the_pdf_gathers_the_solutions_in_an_appendix_linked_both_ways(book):
     assert len(first_lines) >= len(exercises) * 0.9
     assert [line for line in first_lines if line in chapters] == []
     assert len([line for line in first_lines if line in appendix]) >= 0.9 * len(first_lines)  # a few break across pages
-    # each exercise links to its solution's anchor (lib/book/solutions.lua names it), and back to
+    # each exercise links to its solution's anchor (assets/solutions.lua names it), and back to
     # the anchor where the exercise's text begins; the page each link names is the one it leads to
     links = [(i, target, to) for i, _, target, to in pdf_links(reader) if target.endswith(("-solution", "-start"))]
     assert len(links) == 2 * len(exercises)

@@ -1,4 +1,4 @@
-"""Where the exercises' solutions go (lib/book/solutions.lua), run by the pandoc Quarto 1.10 runs
+"""Where the exercises' solutions go (assets/solutions.lua), run by the pandoc Quarto 1.10 runs
 (3.8.2.1, from the pypandoc-binary wheel) on small chapters written here, so this needs no
 Quarto: on a web page each solution is a closed <details> under its exercise, titled with the
 exercise's number; in the PDF the solutions leave the chapters for an appendix, linked both ways.
@@ -14,7 +14,7 @@ import yaml
 
 from lib.book.run import ROOT
 
-FILTER = ROOT / "lib" / "book" / "solutions.lua"
+FILTER = ROOT / "assets" / "solutions.lua"
 try:
     import pypandoc
     PANDOC = pypandoc.get_pandoc_path()

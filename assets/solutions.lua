@@ -37,7 +37,7 @@ local function is_solution(block)
 end
 
 local function fail(message)
-  error("lib/book/solutions.lua: " .. message, 0)
+  error("assets/solutions.lua: " .. message, 0)
 end
 
 -- Calls visit(block, list, i) on every block of the list and of the divs inside it, in reading
