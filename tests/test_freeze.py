@@ -100,6 +100,15 @@ def test_changing_the_figure_settings_makes_every_chapter_stale(book):
     assert reasons(book)["a.qmd"] == ["a.qmd changed", "figure settings changed"]
 
 
+def test_an_included_file_of_prose_alone_is_a_dependency(book):
+    """Its text is in the executed notebook, so an edit of it must run the chapter again."""
+    (book / "note.qmd").write_text("A shared note: prose, no cell.\n")
+    (book / "a.qmd").write_text("# A\n\nSome prose.\n\n{{< include note.qmd >}}\n\n```{python}\nx = 1\n```\n")
+    executed(book, "a.qmd")
+    (book / "note.qmd").write_text("The note, edited.\n")
+    assert reasons(book)["a.qmd"] == ["note.qmd changed"]
+
+
 def test_an_import_at_the_project_root_or_by_a_literal_name_is_followed(book):
     (book / "helper.py").write_text("import lib.w\n")
     (book / "a.qmd").write_text("```{python}\nimport helper\nimport importlib\n"

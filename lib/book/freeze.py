@@ -1,15 +1,9 @@
-"""When a chapter must execute again: what its results depend on, and whether its notebook holds.
-
-A chapter's executed notebook (`_notebooks/chapters/conv.ipynb`, from lib/book/run.py) records a
-hash of each thing its results depend on:
-
-- the chapter and the files it includes; `requirements.txt`; the figure settings it ran with;
-- the project's modules it imports (from `lib/` or the root) and, in turn, those they import,
-  with each package's `__init__.py`; an import by a computed name can't be followed: refused;
-- every file under `data/`, when a cell or one of those modules names `data` in a string;
-
-and of each file it wrote that its page uses (films and their posters). It stays fresh while
-all of these are unchanged; a notebook missing, unreadable or without its record is stale too.
+"""When a chapter must execute again. Its notebook (`_notebooks/chapters/conv.ipynb`) records a
+hash of each thing its results depend on: the chapter and its includes; `requirements.txt`; the
+figure settings; the project's modules it imports (from `lib/` or the root), those they import,
+and each package's `__init__.py` (an import by a computed name is refused: it can't be followed);
+every file under `data/` when one of those names `data` in a string; and each film or poster it
+wrote for its page. It is fresh while all are unchanged and the notebook is whole and readable.
 `python -m lib.book.run --explain` prints, per chapter, why it is stale and what it depends on.
 """
 from __future__ import annotations
@@ -89,7 +83,7 @@ def dependencies(chapter: Path | str, root: Path = project.ROOT) -> list[Path]:
     """Every file the chapter's results depend on (see above), sorted."""
     root, chapter = Path(root).resolve(), Path(chapter).resolve()
     doc = read_qmd(chapter, root)
-    files, todo, data = {b.file.resolve() for b in doc.blocks} | {chapter}, set(), False
+    files, todo, data = {f.resolve() for f in doc.files}, set(), False
     for cell in doc.cells:
         try:
             tree = ast.parse(python_source(cell.source))
@@ -145,9 +139,8 @@ def stale_reasons(chapter: Path | str, root: Path = project.ROOT) -> list[str]:
         return [f"{path.relative_to(root)} is unreadable or has no record of its dependencies "
                 f"({type(e).__name__}: {e})"]
     new = fingerprint(chapter, root)
-    reasons = [f"{f} changed" for f in new if f in old and old[f] != new[f]]
-    reasons += [f"{f} is new" for f in new if f not in old] + [f"{f} is no longer a dependency" for f in old
-                                                              if f not in new]
+    reasons = [f"{f} changed" if f in old else f"{f} is new" for f in new if old.get(f) != new[f]]
+    reasons += [f"{f} is no longer a dependency" for f in old if f not in new]
     for f, digest in made.items():
         if not (root / f).is_file():
             reasons.append(f"{f} is missing")

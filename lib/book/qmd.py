@@ -1,10 +1,7 @@
-"""Read a Quarto `.qmd` file into front matter, executable cells and prose, as the runner needs it.
-
-Understood: YAML front matter; ```` ```{python} ```` cells with their `#|` option lines;
-`{{< include >}}` shortcodes, expanded as Quarto does (`/` is the project root); inline
-`` `{python} expr` `` expressions in prose. Every other fenced block (```` ```python ````,
-```` ```{ojs} ````, ```` ```{{python}} ````) is prose and left alone. Each line keeps the file
-and line it came from, so errors, `QmdError`s, read `file:line: message`.
+"""Read a Quarto `.qmd` file as the runner needs it: YAML front matter; ```` ```{python} ```` cells
+and their `#|` options; `{{< include >}}` shortcodes, expanded as Quarto does (`/` is the project
+root); inline `` `{python} expr` `` in prose. Any other fenced block is prose. Each line keeps the
+file and line it came from, so errors (`QmdError`) read `file:line: message`.
 """
 from __future__ import annotations
 
@@ -46,16 +43,14 @@ class Prose:
     """Markdown between cells; `inline` holds (expression, file, line) per `{python} expr`."""
 
     text: str
-    file: Path
-    line: int
     inline: tuple[tuple[str, Path, int], ...] = field(default=())
 
 
 @dataclass(frozen=True)
 class Document:
-    path: Path
     front_matter: dict
     blocks: tuple[Cell | Prose, ...]
+    files: frozenset[Path]  # the chapter and every file it includes
 
     @property
     def cells(self) -> list[Cell]:
@@ -76,7 +71,7 @@ def read_qmd(path: Path | str, root: Path | str | None = None) -> Document:
         front_matter = _yaml("\n".join(t for t, _, _ in lines[1:end]), path, 2, "front matter") or {}
         lines = lines[end + 1:]
     body = _expand_includes(lines, Path(root) if root is not None else path.parent, (path.resolve(),))
-    return Document(path, front_matter, tuple(_blocks(body)))
+    return Document(front_matter, tuple(_blocks(body)), frozenset({path} | {f for _, f, _ in body}))
 
 
 def _lines(path: Path) -> list[tuple[str, Path, int]]:
@@ -97,11 +92,11 @@ def _yaml(text: str, file: Path, first_line: int, what: str):
 
 def _expand_includes(lines, root: Path, seen: tuple[Path, ...]):
     """Replace each include shortcode outside a fenced block by the lines of the file it names."""
-    out, fence = [], None
+    out, fence = [], None  # the fence of the block open, if any
     for text, file, n in lines:
-        fence = _track_fence(text, fence)
-        m = INCLUDE.match(text) if fence is None else None
-        if m is None:
+        if m := FENCE.match(text):
+            fence = m["fence"] if fence is None else None if _closes(m, fence) else fence
+        if fence is not None or not (m := INCLUDE.match(text)):
             out.append((text, file, n))
             continue
         target = root / m["path"].lstrip("/") if m["path"].startswith("/") else file.parent / m["path"]
@@ -115,14 +110,6 @@ def _expand_includes(lines, root: Path, seen: tuple[Path, ...]):
 
 def _closes(m, fence: str) -> bool:
     return m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) and not m["info"]
-
-
-def _track_fence(text: str, fence: str | None) -> str | None:
-    """The fence open after `text` (None outside any fenced block)."""
-    m = FENCE.match(text)
-    if m is None:
-        return fence
-    return m["fence"] if fence is None else None if _closes(m, fence) else fence
 
 
 def _blocks(lines):
@@ -145,14 +132,14 @@ def _blocks(lines):
             raise QmdError(file, n, f"code block opened with {m['fence']} is never closed")
         if PYTHON_CELL.match(m["info"]):
             if prose:
-                yield Prose("\n".join(t for t, _, _ in prose), prose[0][1], prose[0][2], tuple(inline))
+                yield Prose("\n".join(t for t, _, _ in prose), tuple(inline))
                 prose, inline = [], []
             yield _cell(lines[i + 1:end], file, n)
         else:
             prose += lines[i:end + 1]
         i = end + 1
     if prose:
-        yield Prose("\n".join(t for t, _, _ in prose), prose[0][1], prose[0][2], tuple(inline))
+        yield Prose("\n".join(t for t, _, _ in prose), tuple(inline))
 
 
 def _cell(body, file: Path, fence_line: int) -> Cell:
