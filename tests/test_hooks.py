@@ -23,7 +23,7 @@ def executed_notebook():
 
 def test_the_reader_notebook_has_no_pdf_figures_and_no_record(tmp_path):
     nbformat.write(executed_notebook(), tmp_path / "executed.ipynb")
-    run.reader_notebook(tmp_path / "executed.ipynb", tmp_path / "a.ipynb")
+    hooks.reader_notebook(tmp_path / "executed.ipynb", tmp_path / "a.ipynb")
     nb = nbformat.read(tmp_path / "a.ipynb", as_version=4)
     assert nb.cells[0].outputs[0]["data"] == {"image/png": "iVBOR", "text/plain": "<Figure>"}
     assert freeze.RECORD not in nb.metadata and nb.cells[0].id == "cell-1"
@@ -47,7 +47,7 @@ def test_after_a_render_each_page_written_gets_its_notebook_beside_it(tmp_path):
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_the_pdf_is_made_again_only_when_a_notebook_or_the_settings_are_newer(tmp_path):
-    for name in ("Makefile", "_quarto.yml", "lib/book/engine.js", "lib/book/solutions.lua"):
+    for name in ("Makefile", "_quarto.yml", "lib/book/engine.js", "assets/solutions.lua"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / name, tmp_path / name)
     (tmp_path / "_notebooks" / "chapters").mkdir(parents=True)
@@ -61,7 +61,7 @@ def test_the_pdf_is_made_again_only_when_a_notebook_or_the_settings_are_newer(tm
     def touch(name, seconds):
         os.utime(tmp_path / name, (seconds, seconds))
 
-    for name in ("Makefile", "_quarto.yml", "lib/book/engine.js", "lib/book/solutions.lua",
+    for name in ("Makefile", "_quarto.yml", "lib/book/engine.js", "assets/solutions.lua",
                  "_notebooks/chapters/a.ipynb"):
         touch(name, 1_000)
     touch("_pdf/made", 2_000)
@@ -74,7 +74,7 @@ def test_the_pdf_is_made_again_only_when_a_notebook_or_the_settings_are_newer(tm
     assert not up_to_date()
     touch("_pdf/made", 6_000)
     assert up_to_date()
-    touch("lib/book/solutions.lua", 7_000)  # where the solutions go in the PDF
+    touch("assets/solutions.lua", 7_000)  # where the solutions go in the PDF
     assert not up_to_date()
 
 

@@ -8,6 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = re.compile(r'<script src="([^"]+)\.js" type="module"></script>\n?')
 IMPORT = re.compile(r'^import \* as (\w+) from "(\.[^"]+)";\n', re.M)
@@ -15,16 +17,27 @@ EXPORT = re.compile(r"^export (?=(?:async\s+)?(?:function\*?|const|let|class)\s+
 
 
 def post(outputs: list[Path], root: Path = ROOT) -> int:
-    from lib.book import freeze, project, run
+    from lib.book import freeze, project
     pages = {p.resolve() for p in outputs if p.suffix == ".html"}  # the pages this render wrote
     for chapter in project.chapters(root):
         page = (project.output_dir(root) / chapter.relative_to(root).with_suffix(".html")).resolve()
         if page in pages:
-            run.reader_notebook(freeze.notebook_path(chapter.relative_to(root), root), page.with_suffix(".ipynb"))
+            reader_notebook(freeze.notebook_path(chapter.relative_to(root), root), page.with_suffix(".ipynb"))
             classic_scripts(page)
     if (index := project.output_dir(root) / "search.json").is_file():
         index.with_name("search.json.js").write_text(f"window.quartoSearchIndex = {index.read_text('utf-8')};\n", "utf-8")
     return 0
+
+
+def reader_notebook(executed: Path, target: Path) -> None:
+    """The notebook a reader downloads: the executed one without what only the build needs (the
+    figures' PDF copies, the record of what it was made from)."""
+    from lib.book.freeze import RECORD
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata.pop(RECORD, None)
+    for output in (o for cell in nb.cells for o in cell.get("outputs", [])):
+        output.get("data", {}).pop("application/pdf", None)
+    nbformat.write(nb, target)
 
 
 def classic_scripts(page: Path) -> None:

@@ -28,10 +28,10 @@ def chapters(root: Path = ROOT) -> list[Path]:
     listed = list(_flatten((book.get("chapters") or []) + (book.get("appendices") or [])))
     if not listed:
         raise QmdError(root / "_quarto.yml", 0, "lists no chapters under book: chapters:")
-    for entry in listed:
-        if not (root / entry).is_file():
-            line = _line_of(yaml.compose((root / "_quarto.yml").read_text(encoding="utf-8")), entry)
-            raise QmdError(root / "_quarto.yml", line, f"listed chapter {entry} does not exist")
+    if missing := next((entry for entry in listed if not (root / entry).is_file()), None):
+        text = (root / "_quarto.yml").read_text(encoding="utf-8").splitlines()  # the line that lists it
+        line = next((n for n, ln in enumerate(text, 1) if missing in ln and not ln.lstrip().startswith("#")), 0)
+        raise QmdError(root / "_quarto.yml", line, f"listed chapter {missing} does not exist")
     return [root / entry for entry in listed]
 
 
@@ -42,14 +42,6 @@ def _flatten(entries):
         elif isinstance(entry, dict):  # a part: {part: a title or a file, chapters: [...]}
             yield from [entry["part"]] if str(entry.get("part", "")).endswith(".qmd") else []
             yield from _flatten(entry.get("chapters") or [])
-
-
-def _line_of(node, value: str) -> int:
-    """The 1-based line of the first YAML scalar equal to `value`; 0 if none."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.start_mark.line + 1 if node.value == value else 0
-    children = node.value if isinstance(node, yaml.SequenceNode) else [c for pair in node.value for c in pair]
-    return next((line for c in children if (line := _line_of(c, value))), 0)
 
 
 def figure_options(doc: Document, root: Path = ROOT) -> dict:

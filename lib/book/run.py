@@ -5,14 +5,9 @@
     python -m lib.book.run --all               # every chapter
     python -m lib.book.run --explain           # why each chapter is stale, and what it depends on
 
-A chapter runs as its .qmd says (lib/book/qmd.py: includes expanded, cells in order, `#|`
-options kept, each inline `{python} expr` replaced by its value) in a fresh Jupyter kernel, from
-the project root, after a first cell that applies the figure settings of `_quarto.yml`. It makes
-`_notebooks/<chapter>.ipynb`, written whole or not at all, with a record of what it was made
-from (lib/book/freeze.py), which Quarto converts into the page and the PDF (lib/book/engine.js).
-A failing cell stops its chapter with `chapter.qmd:LINE: cell N (label) failed: Error: message`
-and leaves `<chapter>.failed.ipynb` (what ran) and `<chapter>.log` (each cell's time, the whole
-traceback, the kernel's own messages) where the notebook goes.
+A chapter runs in a fresh Jupyter kernel from the project root into `_notebooks/<chapter>.ipynb`,
+whole or not at all; Quarto converts that into the page and the PDF (lib/book/engine.js). A cell
+that fails stops it with `chapter.qmd:LINE: cell N (label) failed: ...`; README.md says more.
 """
 from __future__ import annotations
 
@@ -47,13 +42,11 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # The first cell of a notebook a reader downloads and opens anywhere inside a clone of the book.
 FIND_ROOT = """\
-# Chapters run from the root of the book's repository, where `lib` is:
-# open this notebook anywhere inside a clone of it.
+# Chapters run from the root of the book's repository, where `lib` is: open this notebook anywhere in a clone.
 import os, sys
 from pathlib import Path
 
-book_root = next((p for p in (Path.cwd(), *Path.cwd().parents)
-                  if (p / "lib" / "__init__.py").is_file()), None)
+book_root = next((p for p in (Path.cwd(), *Path.cwd().parents) if (p / "lib" / "__init__.py").is_file()), None)
 if book_root is not None:
     os.chdir(book_root)
     sys.path.insert(0, str(book_root))
@@ -94,7 +87,7 @@ def run_chapter(path: Path | str, root: Path = ROOT, echo=print, timeout: int = 
         log = log or stack.enter_context(tempfile.TemporaryFile("w+"))
         stack.enter_context(client.setup_kernel(stderr=log))  # the kernel's own messages go to the log
 
-        def say(line):
+        def say(line):  # to the console and the log
             echo(line)
             print(line, file=log, flush=True)
 
@@ -106,8 +99,9 @@ def run_chapter(path: Path | str, root: Path = ROOT, echo=print, timeout: int = 
             number, cell, t0 = cells.index(block) + 1, nbformat.v4.new_code_cell(block.source), time.perf_counter()
             nb.cells.append(cell)
             where = f"{_relative(block.file, root)}:{block.line}: cell {number} ({_title(block)})"
+            run = block.options.get("eval", True) is not False
             try:
-                if block.options.get("eval", True) is not False:
+                if run:
                     client.execute_cell(cell, len(nb.cells) - 1)
             except CellExecutionError as e:
                 if block.options.get("error") is not True:  # `#| error: true`: show the error, go on
@@ -121,9 +115,8 @@ def run_chapter(path: Path | str, root: Path = ROOT, echo=print, timeout: int = 
                 cell.outputs = []
                 raise ChapterError(f"{where} made {size / 1e6:.1f} MB of output, more than a page can "
                                    f"carry ({MAX_OUTPUT / 1e6:.0f} MB)", nb)
-            ran = "not run (eval: false)" if block.options.get("eval", True) is False \
-                else f"{time.perf_counter() - t0:.2f} s"
-            say(f"  {name} cell {number}/{len(cells)} {_title(block)}  {ran}")
+            say(f"  {name} cell {number}/{len(cells)} {_title(block)}  "
+                + (f"{time.perf_counter() - t0:.2f} s" if run else "not run (eval: false)"))
         say(f"{name}: {len(cells)} cells in {time.perf_counter() - start:.1f} s")
     for k, cell in enumerate(nb.cells, start=1):  # ids in page order: the same bytes every run
         cell.id = f"cell-{k}"
@@ -227,16 +220,6 @@ def execute_all(chapters: list[Path], root: Path = ROOT, jobs: int = 2, timeout:
         stop.set()
         pool.shutdown(cancel_futures=True)
     return 1 if failed else 0
-
-
-def reader_notebook(executed: Path, target: Path) -> None:
-    """The notebook a reader downloads: the executed one without what only the build needs (the
-    figures' PDF copies, the record of what it was made from)."""
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata.pop(freeze.RECORD, None)
-    for output in (o for cell in nb.cells for o in cell.get("outputs", [])):
-        output.get("data", {}).pop("application/pdf", None)
-    nbformat.write(nb, target)
 
 
 def main(argv: list[str] | None = None) -> int:
