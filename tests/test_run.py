@@ -221,6 +221,14 @@ def test_the_cli_refuses_a_missing_chapter_and_bad_numbers(book):
     assert cli("--jobs", "0").returncode == 2 and cli("--timeout", "0").returncode == 2
 
 
+def test_the_cli_says_where_quarto_yml_is_malformed(book):
+    (book / "_quarto.yml").write_text("book:\n  chapters: [index.qmd\nfig-dpi: 100\n")
+    done = cli("--root", str(book))
+    assert done.returncode == 2 and f"error: {book}/_quarto.yml:3: invalid YAML in _quarto.yml" in done.stderr
+    (book / "_quarto.yml").write_text("- a list, not a mapping\n")
+    assert "_quarto.yml:1: _quarto.yml must be a YAML mapping, got list" in cli("--root", str(book)).stderr
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
 def test_an_interrupted_run_leaves_nothing_a_later_run_trusts(book, stop):
     chapter = write(book / "chapters" / "a.qmd", "```{python}\nx = 1\n```\n")

@@ -1,11 +1,8 @@
-// The book's Quarto engine (_quarto.yml: `engines: [{path: lib/book/engine.js}]`): it claims
-// every chapter with Python cells and, instead of running a kernel, reads the notebook that
-// lib/book/run.py executed for it, _notebooks/<chapter>.ipynb, and hands it to Quarto's own
-// Jupyter converter, as Quarto's Jupyter engine does with a notebook it has just executed. So
-// the page and the PDF are made from one execution, and Quarto never runs a chapter's code.
-// (Quarto can't be given the notebooks directly: a notebook beside a .qmd of the same name is
-// taken for Quarto's own intermediate file and skipped.) Quarto's engine interface:
-// https://quarto.org (engine extensions; quarto-cli packages/quarto-types).
+// The book's Quarto engine (_quarto.yml: `engines:`). It claims every chapter with Python cells
+// and, instead of running a kernel, hands the notebook lib/book/run.py executed for it
+// (_notebooks/<chapter>.ipynb) to Quarto's own Jupyter converter, as Quarto's Jupyter engine does
+// with a notebook it has just run: the page and the PDF come from one execution. The interface:
+// quarto-cli's packages/quarto-types (execution-engine.ts).
 
 let quarto;
 

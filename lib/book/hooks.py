@@ -1,8 +1,7 @@
-"""Quarto's project scripts (`_quarto.yml`), run by path from the project root with Quarto's Python on
-every render: `pre` executes every stale chapter and waits (a failure stops the render); `post` puts
-each chapter's notebook beside its page, makes the page's ES module scripts classic (Chromium runs no
-module in a page opened from disk, file://), and writes search's index as a script, which
-assets/page.html loads where fetch fails. A change to the pages Quarto wrote belongs in `post`."""
+"""Quarto's pre- and post-render steps (`_quarto.yml`), run by path with Quarto's Python. `pre`
+executes every stale chapter and waits (a failure stops the render); `post` puts each chapter's
+notebook beside its page, makes the page's ES module scripts classic (Chromium runs no module in
+a page opened from disk) and search's index a script (assets/page.html loads it from disk)."""
 import os
 import re
 import sys

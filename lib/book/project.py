@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from lib.book.qmd import Document, QmdError
+from lib.book.qmd import Document, QmdError, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 # Quarto's figure defaults for a page, overridden by _quarto.yml, then by the chapter's front matter.
@@ -14,11 +12,7 @@ FIGURE_DEFAULTS = {"fig-width": 7, "fig-height": 5, "fig-dpi": 96, "fig-format":
 
 def config(root: Path = ROOT) -> dict:
     path = Path(root) / "_quarto.yml"
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise QmdError(path, mark.line + 1 if mark else 0, f"invalid YAML: {e}") from None
+    return parse_yaml(path.read_text(encoding="utf-8"), path, 1, "_quarto.yml") or {}
 
 
 def chapters(root: Path = ROOT) -> list[Path]:

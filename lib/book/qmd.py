@@ -68,7 +68,7 @@ def read_qmd(path: Path | str, root: Path | str | None = None) -> Document:
         end = next((k for k in range(1, len(lines)) if lines[k][0].strip() in ("---", "...")), None)
         if end is None:
             raise QmdError(path, 1, "front matter opened with '---' is never closed")
-        front_matter = _yaml("\n".join(t for t, _, _ in lines[1:end]), path, 2, "front matter") or {}
+        front_matter = parse_yaml("\n".join(t for t, _, _ in lines[1:end]), path, 2, "front matter") or {}
         lines = lines[end + 1:]
     body = _expand_includes(lines, Path(root) if root is not None else path.parent, (path.resolve(),))
     return Document(front_matter, tuple(_blocks(body)), frozenset({path} | {f for _, f, _ in body}))
@@ -78,7 +78,8 @@ def _lines(path: Path) -> list[tuple[str, Path, int]]:
     return [(text, path, n) for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)]
 
 
-def _yaml(text: str, file: Path, first_line: int, what: str):
+def parse_yaml(text: str, file: Path, first_line: int, what: str) -> dict | None:
+    """A YAML mapping (or None) read from `file` at `first_line`; a QmdError saying where, if not."""
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -119,9 +120,8 @@ def _blocks(lines):
         m = FENCE.match(text)
         if m is None:
             if TOUCHING.search(text):
-                raise QmdError(file, n, "two inline `{python} ...` expressions touch: Quarto reads them "
-                                        "as one code span and shows it unevaluated; put a space between "
-                                        "them or join them into one")
+                raise QmdError(file, n, "two inline `{python} ...` expressions touch: Quarto reads them as one "
+                                        "code span and shows it unevaluated; put a space between them or join them")
             prose.append(lines[i])
             inline += [(e["expr"], file, n) for e in INLINE.finditer(text)]
             i += 1
@@ -148,5 +148,5 @@ def _cell(body, file: Path, fence_line: int) -> Cell:
         if not text.startswith("#|"):
             break
         options.append(text[2:].removeprefix(" "))
-    return Cell("\n".join(t for t, _, _ in body), _yaml("\n".join(options), file, fence_line + 1, "cell options")
+    return Cell("\n".join(t for t, _, _ in body), parse_yaml("\n".join(options), file, fence_line + 1, "cell options")
                 or {}, file, fence_line + 1)
