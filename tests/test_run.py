@@ -298,3 +298,11 @@ def test_a_chapter_computes_with_one_blas_thread_however_it_was_started(tmp_path
     chapter = write(tmp_path / "t.qmd", "{{< include /_setup.qmd >}}\n\n```{python}\nimport threadpoolctl\n"
                     "print(max(i['num_threads'] for i in threadpoolctl.threadpool_info()))\n```\n")
     assert printed(run_chapter(chapter, tmp_path, echo=quiet)) == ["1\n"]
+
+
+def test_the_build_stays_small_enough_to_read_in_one_sitting():
+    """lib/book/ holds what executes the chapters and hands them to Quarto (how the pages look is
+    in assets/): at most 800 lines, docstrings and comments included."""
+    files = [p for p in (ROOT / "lib" / "book").iterdir() if p.suffix in (".py", ".js", ".lua")]
+    lines = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in files}
+    assert sum(lines.values()) <= 800, f"lib/book/ has {sum(lines.values())} lines: {lines}"

@@ -17,13 +17,12 @@ function notebookFor(source, dir) {
   }
 }
 
-// What each format shows of a chapter's cells, the two rules of the book's print edition:
-// 1. A cell fenced for one format, `::: {.content-visible when-format="html"}` (an explorable's
-//    data) or `when-format="pdf"` (the figure that stands in for it in print), is not given to
-//    the other: Quarto would drop it from the page anyway, but still write its figure files.
-// 2. The web page folds plotting, film and explorable code behind a toggle (`#| code-fold:
-//    true`); the PDF has no toggle, so it prints such a cell's output without its code.
-// Every other cell shows as it is. tests/test_engine.py checks both rules in a browser.
+// The print edition's two rules for a chapter's cells (tests/test_engine.py checks both):
+// 1. A cell in `::: {.content-visible when-format="html"}` (an explorable's data) or "pdf" (the
+//    figure that stands in for it in print) is not given to the other format: Quarto would drop
+//    it from the page, but still write its figure files.
+// 2. A cell the web page folds (`#| code-fold: true`) prints its output without its code: the
+//    PDF has no toggle. Every other cell shows as it is.
 export function forFormat(notebook, format) {
   if (format !== "html" && format !== "pdf") return notebook;
   const fenced = [];  // the open ::: divs: the format each is for, or null

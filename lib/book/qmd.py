@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 from pathlib import Path
 
 import yaml
@@ -143,10 +144,6 @@ def _blocks(lines):
 
 
 def _cell(body, file: Path, fence_line: int) -> Cell:
-    options = []
-    for text, _, _ in body:
-        if not text.startswith("#|"):
-            break
-        options.append(text[2:].removeprefix(" "))
+    options = [text[2:].removeprefix(" ") for text, _, _ in takewhile(lambda ln: ln[0].startswith("#|"), body)]
     return Cell("\n".join(t for t, _, _ in body), parse_yaml("\n".join(options), file, fence_line + 1, "cell options")
                 or {}, file, fence_line + 1)

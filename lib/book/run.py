@@ -20,7 +20,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -83,9 +82,8 @@ def run_chapter(path: Path | str, root: Path = ROOT, echo=print, timeout: int = 
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,  # same bytes each run
                             resources={"metadata": {"path": str(root)}})
     start = time.perf_counter()
-    with contextlib.ExitStack() as stack:
-        log = log or stack.enter_context(tempfile.TemporaryFile("w+"))
-        stack.enter_context(client.setup_kernel(stderr=log))  # the kernel's own messages go to the log
+    with contextlib.nullcontext(log) if log else open(os.devnull, "w") as log, \
+            client.setup_kernel(stderr=log):  # the kernel's own messages go to the log
 
         def say(line):  # to the console and the log
             echo(line)
@@ -231,8 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=TIMEOUT, help=f"seconds a cell may run ({TIMEOUT})")
     parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: this book)")
     args = parser.parse_args(argv)
-    if threading.current_thread() is threading.main_thread():  # Ctrl-C stops it, even if its parent ignored it
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops it, even if its parent ignored it
     if args.jobs < 1 or args.timeout < 1:
         parser.error(f"--jobs and --timeout must be at least 1, got {args.jobs} and {args.timeout}")
     root = args.root.resolve()
