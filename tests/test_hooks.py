@@ -6,7 +6,7 @@ import subprocess
 import nbformat
 import pytest
 
-from lib.book import freeze, hooks, run
+from lib.book import freeze, hooks
 from lib.book.run import ROOT
 
 
