@@ -42,7 +42,7 @@ render:
 	cp _pdf/*.pdf _book/
 
 _pdf/made: $(shell find _notebooks -name '*.ipynb' 2>/dev/null) _quarto.yml lib/book/engine.js \
-		assets/solutions.lua
+		assets/formats.js assets/solutions.lua
 	QUARTO_PYTHON=$(abspath $(PY)) $(QUARTO) render --to pdf --output-dir _pdf
 	touch $@
 

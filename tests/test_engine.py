@@ -1,4 +1,5 @@
-"""The book's Quarto engine (lib/book/engine.js): what each format shows of a chapter's cells.
+"""What each format shows of a chapter's cells (assets/formats.js, which the book's Quarto engine,
+lib/book/engine.js, applies).
 Its rules run in Chromium here, on notebooks written by hand, so this needs no Quarto; the
 site tests check the rendered PDF itself (tests/test_site.py)."""
 from __future__ import annotations
@@ -27,13 +28,13 @@ CHAPTER = [  # a chapter's notebook as lib/book/run.py writes it: (cell type, so
 @pytest.fixture(scope="module")
 def engine():
     """forFormat(cells, format) -> the code cells' sources the format is given."""
-    with serve(ROOT / "lib" / "book") as base, browser() as b:
+    with serve(ROOT / "assets") as base, browser() as b:
         page = b.new_page()
-        page.goto(base + "engine.js")
+        page.goto(base + "formats.js")
 
         def for_format(cells, format):
             nb = {"cells": [{"cell_type": t, "source": s, "metadata": {}} for t, s in cells]}
-            out = page.evaluate(f"async () => {{ const m = await import('{base}engine.js'); "
+            out = page.evaluate(f"async () => {{ const m = await import('{base}formats.js'); "
                                 f"return m.forFormat({json.dumps(nb)}, {json.dumps(format)}); }}")
             return ["".join(c["source"]) for c in out["cells"] if c["cell_type"] == "code"]
 
@@ -45,6 +46,13 @@ def test_a_cell_fenced_for_one_format_is_not_given_to_the_other(engine):
     assert any("explorable(...)" in s for s in web) and not any("explorable(...)" in s for s in pdf)
     assert any("printed.spiking" in s for s in pdf) and not any("printed.spiking" in s for s in web)
     assert sum("plt.plot(x)" in s for s in web) == sum("plt.plot(x)" in s for s in pdf) == 2
+
+
+def test_a_div_without_braces_opens_and_latex_is_the_pdf(engine):
+    cells = [("markdown", "::: {.content-visible when-format=\"latex\"}\n\n::: callout-note\nA note.\n:::\n"),
+             ("code", "print_only()\n"), ("markdown", ":::\n"), ("code", "everywhere()\n")]
+    assert engine(cells, "pdf") == ["print_only()\n", "everywhere()\n"]
+    assert engine(cells, "html") == ["everywhere()\n"]
 
 
 def test_the_pdf_prints_no_folded_code_and_the_web_page_folds_it(engine):

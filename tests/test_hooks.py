@@ -47,7 +47,7 @@ def test_after_a_render_each_page_written_gets_its_notebook_beside_it(tmp_path):
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_the_pdf_is_made_again_only_when_a_notebook_or_the_settings_are_newer(tmp_path):
-    for name in ("Makefile", "_quarto.yml", "lib/book/engine.js", "assets/solutions.lua"):
+    for name in ("Makefile", "_quarto.yml", "lib/book/engine.js", "assets/formats.js", "assets/solutions.lua"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / name, tmp_path / name)
     (tmp_path / "_notebooks" / "chapters").mkdir(parents=True)
@@ -61,7 +61,7 @@ def test_the_pdf_is_made_again_only_when_a_notebook_or_the_settings_are_newer(tm
     def touch(name, seconds):
         os.utime(tmp_path / name, (seconds, seconds))
 
-    for name in ("Makefile", "_quarto.yml", "lib/book/engine.js", "assets/solutions.lua",
+    for name in ("Makefile", "_quarto.yml", "lib/book/engine.js", "assets/formats.js", "assets/solutions.lua",
                  "_notebooks/chapters/a.ipynb"):
         touch(name, 1_000)
     touch("_pdf/made", 2_000)

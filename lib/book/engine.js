@@ -4,6 +4,8 @@
 // with a notebook it has just run: the page and the PDF come from one execution. The interface:
 // quarto-cli's packages/quarto-types (execution-engine.ts).
 
+import { forFormat } from "../../assets/formats.js";  // what each format shows of the cells
+
 let quarto;
 
 function notebookFor(source, dir) {
@@ -15,38 +17,6 @@ function notebookFor(source, dir) {
     throw new Error(`${chapter}: no executed notebook at ${path} (${e.message}): the ` +
       `pre-render step executes it, or run  python -m lib.book.run ${chapter}`);
   }
-}
-
-// The print edition's two rules for a chapter's cells (tests/test_engine.py checks both):
-// 1. A cell in `::: {.content-visible when-format="html"}` (an explorable's data) or "pdf" (the
-//    figure that stands in for it in print) is not given to the other format: Quarto would drop
-//    it from the page, but still write its figure files.
-// 2. A cell the web page folds (`#| code-fold: true`) prints its output without its code: the
-//    PDF has no toggle. Every other cell shows as it is.
-export function forFormat(notebook, format) {
-  if (format !== "html" && format !== "pdf") return notebook;
-  const fenced = [];  // the open ::: divs: the format each is for, or null
-  notebook.cells = notebook.cells.filter((cell) => {
-    const lines = [].concat(cell.source).join("").split(/(?<=\n)/);
-    if (cell.cell_type === "markdown") {
-      for (const line of lines.filter((l) => /^:::/.test(l))) {
-        const open = line.match(/^:::+\s*\{(.*)\}/);
-        if (!open) { fenced.pop(); continue; }
-        const only = open[1].includes("content-visible") && open[1].match(/when-format="(\w+)"/);
-        fenced.push(only ? only[1] : null);
-      }
-      return true;
-    }
-    if (cell.cell_type !== "code") return true;
-    if (fenced.some((f) => f && f !== format)) return false;  // rule 1
-    const options = lines.slice(0, [...lines, ""].findIndex((l) => !l.startsWith("#|")));
-    if (format === "pdf" && options.some((l) => /^#\|\s*code-fold:\s*true\s*$/.test(l))) {  // rule 2
-      const kept = options.filter((l) => !/^#\|\s*echo:/.test(l));
-      cell.source = ["#| echo: false\n", ...kept, ...lines.slice(options.length)];
-    }
-    return true;
-  });
-  return notebook;
 }
 
 export default {
