@@ -1,6 +1,7 @@
 """The freeze: what each chapter depends on, and when its executed notebook no longer holds.
 Notebooks are written here as the runner writes them (no kernel needed), then things change."""
 import json
+import re
 import textwrap
 
 import nbformat
@@ -61,7 +62,8 @@ def executed(book, chapter, outputs="", record=AS_RUN):
     cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": outputs})]
     nb.cells = [cell]
     nb.metadata[freeze.RECORD] = record if record != AS_RUN else {
-        "dependencies": freeze.fingerprint(book / chapter, book), "outputs": freeze.outputs(nb, chapter, book)}
+        "dependencies": freeze.fingerprint(book / chapter, book), "outputs": freeze.outputs(nb, chapter, book),
+        "cells": freeze.cells_hash(json.loads(nbformat.writes(nb)))}
     path = freeze.notebook_path(chapter, book)
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
@@ -128,18 +130,59 @@ def test_an_import_by_a_computed_name_is_refused_where_it_is(book):
         freeze.dependencies(book / "a.qmd", book)
 
 
+@pytest.mark.parametrize("cell, says", [
+    ("from importlib import import_module as load\nload('lib.' + 'y')", "a.qmd:3: load() of a computed name"),
+    ("import importlib as il\nil.import_module(name)", "a.qmd:3: il.import_module() of a computed name"),
+    ("load = __import__\nload('lib.y')", "a.qmd:2: __import__ under another name"),
+    ("exec('import lib.y')", "a.qmd:2: exec(): the freeze cannot follow what it runs"),
+    ("%run lib/y.py", "a.qmd:2: %run: the freeze cannot follow what it runs"),
+])
+def test_what_the_freeze_cannot_follow_is_refused_whatever_its_spelling(book, cell, says):
+    (book / "a.qmd").write_text(f"```{{python}}\n{cell}\n```\n")
+    with pytest.raises(QmdError, match=re.escape(says)):
+        freeze.dependencies(book / "a.qmd", book)
+
+
+def test_a_relative_import_module_and_a_cell_magic_that_is_not_python(book):
+    (book / "a.qmd").write_text("```{python}\nimport importlib\nimportlib.import_module('.y', 'lib')\n```\n\n"
+                                "```{python}\n%%bash\nls data/ | grep -c csv\n```\n")
+    assert "lib/y.py" in deps_of("a.qmd", book)  # and %%bash's body is not read as Python
+
+
+def test_a_broken_module_is_reported_where_it_is(book):
+    (book / "lib" / "y.py").write_text("def g(:\n")
+    with pytest.raises(QmdError, match=r"lib/y\.py:1: cannot read imports"):
+        freeze.dependencies(book / "a.qmd", book)
+    (book / "lib" / "y.py").write_bytes(b"x = 'caf\xe9'\n")  # not UTF-8
+    with pytest.raises(QmdError, match=r"lib/y\.py:1: cannot read imports"):
+        freeze.dependencies(book / "a.qmd", book)
+
+
+def test_a_notebook_whose_cells_were_changed_since_is_stale(book):
+    """Cleared in Jupyter and saved: the record is still there, but the outputs are gone."""
+    path = executed(book, "a.qmd", outputs="a table")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].outputs = []
+    nbformat.write(nb, path)
+    assert reasons(book)["a.qmd"] == ["_notebooks/a.ipynb was changed since it was made (its cells or their outputs)"]
+
+
 def test_a_cell_that_names_the_data_folder_depends_on_it(book):
     (book / "a.qmd").write_text("```{python}\nfrom pathlib import Path\n"
                                 "rows = (Path('data') / 'table.csv').read_text()\n```\n")
     assert "data/table.csv" in deps_of("a.qmd", book)
     (book / "a.qmd").write_text("```{python}\nrows = open('data/table.csv').read()\n```\n")
     assert "data/table.csv" in deps_of("a.qmd", book)
+    for built in ("name = 'table'\nrows = open(f'data/{name}.csv')", "rows = open('./data/table.csv')",
+                  "D = 'data'\nrows = open(D + '/table.csv')"):  # paths built in a cell
+        (book / "a.qmd").write_text(f"```{{python}}\n{built}\n```\n")
+        assert "data/table.csv" in deps_of("a.qmd", book), built
 
 
 def test_the_word_data_that_is_not_a_path_is_no_dependency(book):
-    # an argument named in a message, matplotlib's coordinates, an f-string's words: not data/
+    # an argument named in a message, matplotlib's coordinates, a dictionary's key: not data/
     (book / "a.qmd").write_text("```{python}\ncheck('data', {})\nax.annotate('x', xycoords='data')\n"
-                                "f'data/ holds {n} files'\n```\n")
+                                "output.get('data', {})\n```\n")
     assert not any(name.startswith("data/") for name in deps_of("a.qmd", book))
 
 

@@ -3,13 +3,14 @@ hash of each thing its results depend on: the chapter and its includes; `require
 figure settings; the project's modules it imports (from `lib/` or the root), those they import,
 and each package's `__init__.py` (an import by a computed name is refused: it can't be followed);
 every file under `data/` when one of those names `data` in a string; and each film or poster it
-wrote for its page. It is fresh while all are unchanged and the notebook is whole and readable.
-`python -m lib.book.run --explain` prints, per chapter, why it is stale and what it depends on.
+wrote for its page. It is fresh while all are unchanged and the notebook is as it was written
+(`python -m lib.book.run --explain` says why a chapter is stale, and what it depends on).
 """
 from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -34,29 +35,42 @@ def file_hash(path: Path) -> str:
 
 
 def python_source(source: str) -> str:
-    """A cell as Python, line for line: IPython magics become the calls they make (`%config x`:
-    get_ipython()...); the body of a cell magic (`%%time`) is read as the Python it usually is."""
+    """A cell as Python, line for line: IPython magics become the calls they make (`%config x`: get_ipython()
+    ...); the body of `%%time` (`timeit`, `capture`, `prun`) is Python, that of `%%bash` or `%%html` is not read."""
     if source.lstrip().startswith("%%"):
-        source = "\n" + source.split("\n", 1)[1] if "\n" in source else ""
+        magic, _, body = source.lstrip()[2:].partition("\n")
+        source = "\n" + body if magic.split()[:1] in (["time"], ["timeit"], ["capture"], ["prun"]) else ""
     return TransformerManager().transform_cell(source)
 
 
 def _imports(tree: ast.AST, current: str | None, file: Path, first_line: int) -> set[str]:
-    """Dotted names a module or a cell imports; `current` is its own name, for relative imports."""
-    found = set()
+    """Dotted names a module or a cell imports; `current` is its own name, for relative imports.
+    What the freeze cannot follow is refused, saying where: an import by a computed name, code run
+    from a string (exec, eval, %run), an import function under another name."""
+    found, dynamic = set(), {"import_module", "__import__"} | {  # and `from importlib import x as y`: y
+        a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "importlib"
+        for a in n.names}
     for node in ast.walk(tree):
+        where = first_line + getattr(node, "lineno", 1) - 1
+        call = isinstance(node, ast.Call)
+        func, args = _name(node.func) if call else "", [getattr(a, "value", None) for a in node.args] if call else []
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and (current or not node.level):
             module = ".".join(current.split(".")[:-node.level] + [node.module or ""]).strip(".") \
                 if node.level else node.module
             found |= {module} | {f"{module}.{a.name}" for a in node.names}  # `from lib import mlp`
-        elif isinstance(node, ast.Call) and _name(node.func) in ("importlib.import_module", "__import__"):
-            arg = node.args[0] if node.args else None
-            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-                raise QmdError(file, first_line + node.lineno - 1, f"{_name(node.func)}() of a computed name: "
-                               "the freeze cannot tell which module is used; import it by name")
-            found.add(arg.value)
+        elif isinstance(node, ast.Assign) and _name(node.value).split(".")[-1] in dynamic:
+            raise QmdError(file, where, f"{_name(node.value)} under another name: the freeze cannot follow it")
+        elif func in ("exec", "eval") or (func.endswith(".run_line_magic") and args[:1] == ["run"]):
+            raise QmdError(file, where, f"{'%run' if args[:1] == ['run'] else func + '()'}: the freeze cannot "
+                           "follow what it runs; import it by name")
+        elif func.split(".")[-1] in dynamic:
+            try:  # import_module(".y", "lib") is lib.y
+                found.add(importlib.util.resolve_name(args[0], args[1] if len(args) > 1 else None))
+            except (IndexError, TypeError, AttributeError, ImportError, ValueError):
+                raise QmdError(file, where, f"{func}() of a computed name: the freeze cannot tell which "
+                               "module is used; import it by name") from None
     return found
 
 
@@ -65,18 +79,24 @@ def _name(node: ast.AST) -> str:
 
 
 def _names_data(tree: ast.AST) -> bool:
-    """A path into data/: "data/..." (not in an f-string's text), or "data" joined by `/` or
-    passed to Path(), open() or os.path.join(); not an argument named "data" in a message."""
+    """A path into data/: a string, or an f-string's text, with "data/" at its start or after a "/";
+    or "data" itself joined by `/` or `+`, passed to Path(), open() or os.path.join(), or given a
+    name; not an argument named "data" in a message."""
     for parent in ast.walk(tree):
-        if isinstance(parent, ast.JoinedStr):
-            continue
         path_call = isinstance(parent, ast.Call) and _name(parent.func).split(".")[-1] in ("Path", "open", "join")
-        joined = isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Div)
+        joined = isinstance(parent, (ast.BinOp, ast.Assign))
         for n in ast.iter_child_nodes(parent):
             if isinstance(n, ast.Constant) and isinstance(n.value, str) and (
-                    n.value.startswith("data/") or (n.value == "data" and (path_call or joined))):
+                    re.search(r"(^|/)data/", n.value) or (n.value == "data" and (path_call or joined))):
                 return True
     return False
+
+
+def _parse(source: str | bytes, file: Path, first_line: int) -> ast.AST:
+    try:
+        return ast.parse(source)
+    except SyntaxError as e:  # a bad encoding, too
+        raise QmdError(file, first_line + (e.lineno or 1) - 1, f"cannot read imports: {e.msg}") from None
 
 
 def dependencies(chapter: Path | str, root: Path = project.ROOT) -> list[Path]:
@@ -85,10 +105,7 @@ def dependencies(chapter: Path | str, root: Path = project.ROOT) -> list[Path]:
     doc = read_qmd(chapter, root)
     files, todo, data = {f.resolve() for f in doc.files}, set(), False
     for cell in doc.cells:
-        try:
-            tree = ast.parse(python_source(cell.source))
-        except SyntaxError as e:
-            raise QmdError(cell.file, cell.line + (e.lineno or 1) - 1, f"cannot read imports: {e.msg}") from None
+        tree = _parse(python_source(cell.source), cell.file, cell.line)
         todo |= _imports(tree, None, cell.file, cell.line)
         data = data or _names_data(tree)
     seen = set()
@@ -101,7 +118,7 @@ def dependencies(chapter: Path | str, root: Path = project.ROOT) -> list[Path]:
             continue
         files.add(path)
         todo |= {name.rsplit(".", k)[0] for k in range(1, name.count(".") + 1)}  # lib.x runs lib/__init__.py
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parse(path.read_bytes(), path, 1)
         todo |= _imports(tree, name + ".__init__" if path.name == "__init__.py" else name, path, 1)
         data = data or _names_data(tree)
     if data:
@@ -126,6 +143,11 @@ def outputs(notebook: dict, chapter: Path | str, root: Path = project.ROOT) -> d
     return {str((folder / n).relative_to(root)): file_hash(folder / n) for n in sorted(names)}
 
 
+def cells_hash(notebook: dict) -> str:
+    """A hash of the notebook's cells, outputs included, as its file holds them."""
+    return hashlib.sha256(json.dumps(notebook["cells"], sort_keys=True).encode()).hexdigest()
+
+
 def stale_reasons(chapter: Path | str, root: Path = project.ROOT) -> list[str]:
     """Why the chapter must execute again; an empty list if its notebook holds."""
     root = Path(root).resolve()
@@ -133,11 +155,13 @@ def stale_reasons(chapter: Path | str, root: Path = project.ROOT) -> list[str]:
     if not path.is_file():
         return ["never executed"]
     try:
-        record = json.loads(path.read_bytes())["metadata"][RECORD]
-        old, made = dict(record["dependencies"]), dict(record["outputs"])
+        record = (notebook := json.loads(path.read_bytes()))["metadata"][RECORD]
+        old, made, whole = dict(record["dependencies"]), dict(record["outputs"]), record["cells"] == cells_hash(notebook)
     except (ValueError, KeyError, TypeError) as e:  # cut short, not JSON, no record or a malformed one
         return [f"{path.relative_to(root)} is unreadable or has no record of its dependencies "
                 f"({type(e).__name__}: {e})"]
+    if not whole:
+        return [f"{path.relative_to(root)} was changed since it was made (its cells or their outputs)"]
     new = fingerprint(chapter, root)
     reasons = [f"{f} changed" if f in old else f"{f} is new" for f in new if old.get(f) != new[f]]
     reasons += [f"{f} is no longer a dependency" for f in old if f not in new]
