@@ -1,7 +1,8 @@
 """Benchmark: rendering the book as `make book` does (`make render`: Quarto's HTML render, whose
 pre-render step executes the stale chapters, then the PDF when a notebook is newer than it).
 
-Three renders of one clean copy of this checkout, one after another, repeated in fresh copies:
+Three renders of one clean copy of this checkout (with data/mnist/ when this checkout has it, as
+`make book` fetches it first), one after another, repeated in fresh copies:
 
   cold             nothing executed yet: every chapter executes (two at a time), then the
                    pages, then the PDF
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from shared import copy_sources  # noqa: E402  (a copy of the sources, as a fresh clone has them)
 
 EDITED = "lib/knn.py"
+MNIST = Path(__file__).resolve().parent.parent / "data" / "mnist"
 # (phase, the line that starts it); each phase lasts until the next one starts.
 MARKS = [("executing chapters", re.compile(r"Running script 'lib/book/hooks.py'")),
          ("HTML pages", re.compile(r"\[\s*1/\d+\] ")),
@@ -63,6 +65,8 @@ def render(book: Path) -> dict:
 
 def sequence(folder: Path) -> dict[str, dict]:
     book = copy_sources(folder / "book")
+    if MNIST.is_dir():  # not in git: make book fetches it before it renders
+        shutil.copytree(MNIST, book / "data" / "mnist")
     runs = {"cold": render(book), "nothing changed": render(book)}
     with open(book / EDITED, "a") as f:
         f.write("\n# an edit\n")
@@ -83,7 +87,9 @@ def main() -> None:
         print(f"sequence {k + 1}/{args.repeat}: " + ", ".join(
             f"{name} {r['seconds']:.1f} s" for name, r in results[-1].items()), flush=True)
     names = list(results[0])
-    print(f"\nload average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print("\ndata: " + ("MNIST (data/mnist/ copied in)" if MNIST.is_dir() else
+                         "no data/mnist/ here: the chapters used scikit-learn's 8 x 8 digits"))
+    print(f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     print(f"\nmedian of {args.repeat} (seconds)" + "".join(f"{n[:22]:>24}" for n in names))
     for phase in [name for name, _ in MARKS]:
         cells = [statistics.median(r[n]["phases"].get(phase, 0.0) for r in results) for n in names]

@@ -65,8 +65,9 @@ def test_cells_options_and_prose(tmp_path):
     assert cells[1].source.splitlines()[2] == "```"  # a shorter fence inside a longer one
     assert cells[1].line == 29
     prose = [b for b in doc.blocks if isinstance(b, Prose)]
-    assert [e for e, _, _ in prose[0].inline] == ["x", 'f"{y:.2f}"']
-    assert {line for _, _, line in prose[0].inline} == {10}
+    assert [e for e, *_ in prose[0].inline] == ["x", 'f"{y:.2f}"']
+    assert {line for _, _, line, _, _ in prose[0].inline} == {10}
+    assert [prose[0].text[start:end] for *_, start, end in prose[0].inline] == ["`{python} x`", '`{python} f"{y:.2f}"`']
     assert "not = \"executed\"" in prose[1].text and "Inputs.range" in prose[1].text
     assert "shown_not_run" in prose[-1].text
 

@@ -144,6 +144,47 @@ def test_inline_expressions_that_fail_or_are_empty_are_refused(book):
         run_chapter(chapter, book, echo=quiet)
 
 
+def test_an_inline_expression_is_replaced_however_it_is_spaced_and_only_where_it_was_found(book):
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\nx = 6\n```\n\nSix: `{python}  x `, "
+                    "`{python} x`.\n\n```markdown\nWritten as `{python} x`\n```\n")
+    prose = [c.source for c in run_chapter(chapter, book, echo=quiet).cells if c.cell_type == "markdown"]
+    assert prose == ["\nSix: 6, 6.\n\n```markdown\nWritten as `{python} x`\n```"]
+
+
+def test_an_inline_expression_that_never_ends_or_kills_the_kernel_is_named(book):
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\nimport time\n```\n\nIt: `{python} time.sleep(60)`\n")
+    with pytest.raises(ChapterError, match=r"^chapters/a.qmd:5: inline expressions from `time.sleep\(60\)` on did not"):
+        run_chapter(chapter, book, echo=quiet, timeout=2)
+    write(chapter, "```{python}\nimport os\n```\n\nIt: `{python} os._exit(3)`\n")
+    with pytest.raises(ChapterError, match=r"^chapters/a.qmd:5: inline expressions from `os._exit\(3\)` on did not"):
+        run_chapter(chapter, book, echo=quiet)
+
+
+def test_a_failure_names_the_line_in_a_time_cell_and_where_in_the_project_it_was_raised(book):
+    write(book / "lib" / "bad.py", "import json\n\ndef parse():\n    return json.loads('{bad')\n")
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\n%%time\nx = 1\nfrom lib.bad import parse\nparse()\n```\n")
+    with pytest.raises(ChapterError) as caught:
+        run_chapter(chapter, book, echo=quiet)
+    assert str(caught.value).startswith("chapters/a.qmd:5: cell 1 (%%time) failed: JSONDecodeError")
+    assert str(caught.value).endswith(f"raised at {book / 'lib' / 'bad.py'}:4")  # not in json's own code
+
+
+def test_an_output_that_names_a_film_the_chapter_did_not_write_stops_it(book):
+    chapter = write(book / "chapters" / "a.qmd", "```{python}\nprint('see films/nothing.png')\n```\n")
+    with pytest.raises(ChapterError, match=r"chapters/a.qmd: its output names chapters/films/nothing.png, which it did not"):
+        run.execute(chapter, book, echo=quiet)
+    assert (book / "_notebooks" / "chapters" / "a.failed.ipynb").is_file()
+
+
+def test_a_chapter_outside_the_book_and_a_figure_size_that_is_no_number_are_refused(book, tmp_path_factory):
+    elsewhere = write(tmp_path_factory.mktemp("elsewhere") / "c.qmd", "# C\n")
+    with pytest.raises(QmdError, match=r"c.qmd:0: is not inside the book"):
+        run.execute(elsewhere, book, echo=quiet)
+    write(book / "_quarto.yml", QUARTO_YML + "fig-width: 7in\n")
+    with pytest.raises(QmdError, match=r"fig-width must be a positive number .* got '7in'"):
+        run_chapter(book / "index.qmd", book, echo=quiet)
+
+
 def test_error_true_shows_the_error_and_goes_on(book):
     chapter = write(book / "chapters" / "a.qmd", """
     ```{python}
@@ -229,6 +270,26 @@ def test_the_cli_says_where_quarto_yml_is_malformed(book):
     assert "_quarto.yml:1: _quarto.yml must be a YAML mapping, got list" in cli("--root", str(book)).stderr
 
 
+def test_a_stopped_render_leaves_no_chapter_running(book):
+    """SIGTERM (Quarto stopped, or `kill`) to the runner executing two chapters: it stops them both."""
+    for name in ("a", "b"):
+        write(book / "chapters" / f"{name}.qmd", f"```{{python}}\nimport time\nprint('{name} runs', flush=True)\n"
+              "time.sleep(600)\n```\n")
+    write(book / "_quarto.yml", QUARTO_YML.replace("- chapters/a.qmd", "- chapters/a.qmd\n        - chapters/b.qmd"))
+    process = subprocess.Popen([sys.executable, "-m", "lib.book.run", "--root", str(book)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    logs, waited = [book / "_notebooks" / "chapters" / f"{n}.log" for n in "ab"], time.monotonic()
+    while not all(log.exists() for log in logs):  # both chapters started
+        assert time.monotonic() - waited < 60
+        time.sleep(0.2)
+    time.sleep(5)  # their kernels are up and their cells sleep
+    process.terminate()
+    assert process.wait(timeout=60) != 0
+    time.sleep(2)
+    left = subprocess.run(["pgrep", "-f", f"lib.book.run .*--root {book}"], capture_output=True, text=True).stdout
+    assert left == "", f"chapters still running after the runner was stopped: {left}"
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
 def test_an_interrupted_run_leaves_nothing_a_later_run_trusts(book, stop):
     chapter = write(book / "chapters" / "a.qmd", "```{python}\nx = 1\n```\n")
@@ -267,23 +328,25 @@ def test_chapters_are_read_from_parts_and_must_exist(book):
     assert caught.value.line == 9 and "chapters/a.qmd does not exist" in str(caught.value)
 
 
-def test_the_first_cell_finds_the_book_from_a_subfolder_of_a_clone(tmp_path):
-    """A reader opens a downloaded notebook in chapters/ of a clone: `import lib` still works."""
-    (tmp_path / "lib").mkdir()
-    (tmp_path / "lib" / "__init__.py").write_text("")
-    (tmp_path / "lib" / "where.py").write_text("HERE = 'the book'\n")
+def test_the_setup_every_chapter_includes_finds_the_book_from_a_subfolder_of_a_clone(tmp_path):
+    """A reader opens a downloaded notebook in chapters/ of a clone: `import lib` still works, and
+    imports this clone's lib (_setup.qmd's cell comes before any other of the chapter's)."""
+    shutil.copytree(ROOT / "lib", tmp_path / "lib", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "chapters").mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(run.FIND_ROOT), nbformat.v4.new_code_cell(
-        "from lib.where import HERE\nimport os\nos.getcwd()")])
+    setup = read_qmd(ROOT / "_setup.qmd").cells[0].source
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(
+        "import os, lib\nprint(os.getcwd(), lib.__file__)")])
     NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(tmp_path / "chapters")}}).execute()
-    assert nb.cells[1].outputs[0]["data"]["text/plain"] == repr(str(tmp_path))
+    assert nb.cells[1].outputs[0]["text"] == f"{tmp_path} {tmp_path / 'lib' / '__init__.py'}\n"
     assert os.getcwd() != str(tmp_path)  # the kernel moved, not this process
+    for chapter in project.chapters(ROOT):  # and every chapter runs it first
+        assert read_qmd(chapter, ROOT).cells[0].file.name == "_setup.qmd", chapter
 
 
 def test_figure_settings_are_quartos_defaults_then_quarto_yml_then_the_chapter(book):
     chapter = write(book / "chapters" / "a.qmd", "---\nfig-height: 2\nformat:\n  html:\n    fig-dpi: 80\n---\n# A\n")
     options = project.figure_options(read_qmd(chapter, book), book)
-    assert options == {"fig-width": 4, "fig-height": 2, "fig-dpi": 80, "fig-format": "png"}
+    assert options == {"fig-width": 4, "fig-height": 2, "fig-dpi": 80}
     write(book / "_quarto.yml", "book:\n  chapters: [index.qmd]\nformat:\n  html: default\n  pdf: default\n")
     assert project.figure_options(read_qmd(book / "index.qmd", book), book) == project.FIGURE_DEFAULTS
 

@@ -1,7 +1,6 @@
-"""Quarto's pre- and post-render steps (`_quarto.yml`), run by path with Quarto's Python. `pre`
-executes every stale chapter and waits (a failure stops the render); `post` puts each chapter's
-notebook beside its page, makes the page's ES module scripts classic (Chromium runs no module in
-a page opened from disk) and search's index a script (assets/page.html loads it from disk)."""
+"""Quarto's pre- and post-render steps (`_quarto.yml`), run by path with Quarto's Python. `pre` executes
+every stale chapter and waits (a failure stops the render); `post` puts each chapter's notebook beside its
+page and makes its ES module scripts and search's index classic scripts, which a page from disk runs."""
 import os
 import re
 import sys
@@ -29,8 +28,7 @@ def post(outputs: list[Path], root: Path = ROOT) -> int:
 
 
 def reader_notebook(executed: Path, target: Path) -> None:
-    """The notebook a reader downloads: the executed one without what only the build needs (the
-    figures' PDF copies, the record of what it was made from)."""
+    """The notebook a reader downloads: without the figures' PDF copies and the build's record."""
     from lib.book.freeze import RECORD
     nb = nbformat.read(executed, as_version=4)
     nb.metadata.pop(RECORD, None)

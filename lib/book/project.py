@@ -7,11 +7,13 @@ from lib.book.qmd import Document, QmdError, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 # Quarto's figure defaults for a page, overridden by _quarto.yml, then by the chapter's front matter.
-FIGURE_DEFAULTS = {"fig-width": 7, "fig-height": 5, "fig-dpi": 96, "fig-format": "png"}
+# (The formats, PNG and PDF, are _setup.qmd's: Quarto picks the one each format wants.)
+FIGURE_DEFAULTS = {"fig-width": 7, "fig-height": 5, "fig-dpi": 96}
 
 
 def config(root: Path = ROOT) -> dict:
-    path = Path(root) / "_quarto.yml"
+    if not (path := Path(root) / "_quarto.yml").is_file():
+        raise QmdError(path, 0, "no such file: every book has one")
     return parse_yaml(path.read_text(encoding="utf-8"), path, 1, "_quarto.yml") or {}
 
 
@@ -46,6 +48,9 @@ def figure_options(doc: Document, root: Path = ROOT) -> dict:
         html = source.get("format", {}).get("html") if isinstance(source.get("format"), dict) else None
         for level in (source, html if isinstance(html, dict) else {}):  # `html: default` sets nothing
             options.update({k: v for k, v in level.items() if k in FIGURE_DEFAULTS})
+    if bad := [k for k, v in options.items() if type(v) not in (int, float) or v <= 0]:
+        raise QmdError("_quarto.yml", 0, f"{bad[0]} must be a positive number (inches, or dots per inch), "
+                       f"got {options[bad[0]]!r} (here or in the chapter's front matter)")
     return options
 
 

@@ -16,8 +16,7 @@ FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
 PYTHON_CELL = re.compile(r"^\{python(?:\s[^}]*)?\}$")
 INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(?P<path>\S+)\s*>\}\}\s*$")
 INLINE = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)\s*`")
-# Two inline expressions with nothing between them: Pandoc reads the "``" in the middle as
-# part of one code span, so Quarto shows the source of both instead of their values.
+# Two inline expressions touching: Pandoc reads the "``" between them as one code span (unevaluated).
 TOUCHING = re.compile(r"`\{python\}[^`]*``\{python\}")
 
 
@@ -41,10 +40,10 @@ class Cell:
 
 @dataclass(frozen=True)
 class Prose:
-    """Markdown between cells; `inline` holds (expression, file, line) per `{python} expr`."""
+    """Markdown between cells; `inline`: (expression, file, line, start, end in `text`) per `{python} x`."""
 
     text: str
-    inline: tuple[tuple[str, Path, int], ...] = field(default=())
+    inline: tuple[tuple[str, Path, int, int, int], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -123,8 +122,9 @@ def _blocks(lines):
             if TOUCHING.search(text):
                 raise QmdError(file, n, "two inline `{python} ...` expressions touch: Quarto reads them as one "
                                         "code span and shows it unevaluated; put a space between them or join them")
+            at = sum(len(t) + 1 for t, _, _ in prose)  # where this line starts in the prose's text
             prose.append(lines[i])
-            inline += [(e["expr"], file, n) for e in INLINE.finditer(text)]
+            inline += [(e["expr"], file, n, at + e.start(), at + e.end()) for e in INLINE.finditer(text)]
             i += 1
             continue
         end = next((j for j in range(i + 1, len(lines)) if lines[j][1] == file

@@ -6,8 +6,7 @@
     python -m lib.book.run --explain           # why each chapter is stale, and what it depends on
 
 A chapter runs in a fresh Jupyter kernel from the project root into `_notebooks/<chapter>.ipynb`,
-whole or not at all; Quarto converts that into the page and the PDF (lib/book/engine.js). A cell
-that fails stops it with `chapter.qmd:LINE: cell N (label) failed: ...`; README.md says more.
+whole or not at all, which Quarto converts into the page and the PDF; README.md says more.
 """
 from __future__ import annotations
 
@@ -39,17 +38,6 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Two chapters at once on a small machine: kernels whose BLAS use every core fight; one thread
 # each is faster overall (measured: the whole book 78 s -> 51 s on 2 cores).
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-# The first cell of a notebook a reader downloads and opens anywhere inside a clone of the book.
-FIND_ROOT = """\
-# Chapters run from the root of the book's repository, where `lib` is: open this notebook anywhere in a clone.
-import os, sys
-from pathlib import Path
-
-book_root = next((p for p in (Path.cwd(), *Path.cwd().parents) if (p / "lib" / "__init__.py").is_file()), None)
-if book_root is not None:
-    os.chdir(book_root)
-    sys.path.insert(0, str(book_root))
-"""
 
 
 class ChapterError(Exception):
@@ -61,12 +49,11 @@ class ChapterError(Exception):
 
 
 def setup_source(options: dict) -> str:
-    """The first cell of every chapter (Quarto shows none of it): the root, the figure settings."""
-    w, h, dpi, fmt = (options[k] for k in ("fig-width", "fig-height", "fig-dpi", "fig-format"))
-    return (f"#| include: false\n{FIND_ROOT}\n# The figure settings of _quarto.yml\n"
-            "import matplotlib.pyplot as plt\nfrom matplotlib_inline.backend_inline import set_matplotlib_formats\n"
-            f"plt.rcParams['figure.figsize'] = ({w}, {h})\n"
-            f"plt.rcParams['figure.dpi'] = plt.rcParams['savefig.dpi'] = {dpi}\nset_matplotlib_formats({fmt!r})")
+    """The first cell of every chapter (Quarto shows none of it): the figure settings of _quarto.yml.
+    (_setup.qmd, which every chapter includes, finds the book's root and sets the figure formats.)"""
+    return (f"#| include: false\nimport matplotlib.pyplot as plt\nplt.rcParams['figure.figsize'] = "
+            f"({options['fig-width']}, {options['fig-height']})\n"
+            f"plt.rcParams['figure.dpi'] = plt.rcParams['savefig.dpi'] = {options['fig-dpi']}")
 
 
 def run_chapter(path: Path | str, root: Path = ROOT, echo=print, timeout: int = TIMEOUT,
@@ -84,11 +71,7 @@ def run_chapter(path: Path | str, root: Path = ROOT, echo=print, timeout: int = 
     start = time.perf_counter()
     with contextlib.nullcontext(log) if log else open(os.devnull, "w") as log, \
             client.setup_kernel(stderr=log):  # the kernel's own messages go to the log
-
-        def say(line):  # to the console and the log
-            echo(line)
-            print(line, file=log, flush=True)
-
+        say = lambda line: print(line, file=log, flush=True) or echo(line)  # to the log and the console
         client.execute_cell(nb.cells[0], 0)
         for block in doc.blocks:
             if isinstance(block, Prose):
@@ -134,10 +117,12 @@ def _title(cell: Cell) -> str:
 def _report(error: CellExecutionError, cell: Cell, number: int, root: Path) -> str:
     """`file:line: cell N (label) failed: Error: message`, and where in the project it was raised."""
     tb = ANSI.sub("", error.traceback or "")
-    m = re.search(r"Cell In\[\d+\], line (\d+)", tb)
-    report = f"{_relative(cell.file, root)}:{cell.line + int(m[1]) - 1 if m else cell.line}: cell {number} " \
-             f"({_title(cell)}) failed: {error.ename}: {error.evalue}"
-    frames = [(f, n) for f, n in re.findall(r"File (\S+?):(\d+)", tb) if "site-packages" not in f]
+    timed = re.search(r"<timed exec>:(\d+)", tb)  # in a %%time cell, its body's line (the cell's 2nd on)
+    m = timed or re.search(r"Cell In\[\d+\], line (\d+)", tb)
+    line = cell.line + (int(m[1]) - (not timed) if m else 0)
+    report = f"{_relative(cell.file, root)}:{line}: cell {number} ({_title(cell)}) failed: {error.ename}: {error.evalue}"
+    frames = [(f, n) for f, n in re.findall(r"File \"?(.+?)\"?:(\d+)", tb) if Path(f).expanduser().is_relative_to(root)
+              and "site-packages" not in f]
     return report + (f"\n  raised at {frames[-1][0]}:{frames[-1][1]}" if frames else "")
 
 
@@ -145,19 +130,26 @@ def _fill_inline(client: NotebookClient, prose: Prose, root: Path, nb) -> str:
     """The prose with each inline expression replaced by its value, evaluated in the kernel."""
     if not prose.inline:
         return prose.text
-    reply = client.wait_for_reply(client.kc.execute("", silent=True, store_history=False, user_expressions={
-        str(i): expr for i, (expr, _, _) in enumerate(prose.inline)}))
-    text = prose.text
-    for i, (expr, file, line) in enumerate(prose.inline):
+    try:
+        reply = client.wait_for_reply(client.kc.execute("", silent=True, store_history=False, user_expressions={
+            str(i): inline[0] for i, inline in enumerate(prose.inline)}))
+    except Exception as e:  # still running after --timeout (nbclient raises an AssertionError), or the kernel died
+        expr, file, line, *_ = prose.inline[0]
+        raise ChapterError(f"{_relative(file, root)}:{line}: inline expressions from `{expr}` on did not finish: "
+                           f"{type(e).__name__} {e}".rstrip(), nb) from None
+    values = []
+    for i, (expr, file, line, *_) in enumerate(prose.inline):
         result = reply["content"]["user_expressions"][str(i)]
         where = f"{_relative(file, root)}:{line}: inline expression `{expr}`"
         if result["status"] != "ok":
             raise ChapterError(f"{where} failed: {result['ename']}: {result['evalue']}", nb)
         value = result["data"]["text/plain"]  # a string's repr is shown as the string, as Quarto does
-        value = ast.literal_eval(value) if value[:1] in "'\"" and value[-1:] == value[:1] else value
-        if not value:  # Quarto 1.10 shows an expression whose value is empty as its source
+        values.append(ast.literal_eval(value) if value[:1] in "'\"" and value[-1:] == value[:1] else value)
+        if not values[-1]:  # Quarto 1.10 shows an expression whose value is empty as its source
             raise ChapterError(f"{where} is empty: Quarto would show its source; give it some text", nb)
-        text = text.replace(f"`{{python}} {expr}`", value, 1)
+    text = prose.text
+    for (*_, start, end), value in reversed(list(zip(prose.inline, values))):  # where qmd.py found each
+        text = text[:start] + value + text[end:]
     return text
 
 
@@ -165,6 +157,8 @@ def execute(chapter: Path | str, root: Path = ROOT, echo=print, timeout: int = T
     """Run one chapter and keep its notebook, with the record of what it was made from; return its
     path. On failure, leave the notebook so far and the log, and say where they are."""
     root = Path(root).resolve()
+    if not Path(chapter).resolve().is_relative_to(root):
+        raise QmdError(chapter, 0, f"is not inside the book at {root} (--root)")
     name = _relative(Path(chapter), root)
     target = freeze.notebook_path(name, root)
     failed, log_path = target.with_suffix(".failed.ipynb"), target.with_suffix(".log")
@@ -173,16 +167,21 @@ def execute(chapter: Path | str, root: Path = ROOT, echo=print, timeout: int = T
     with open(log_path, "w", encoding="utf-8") as log:
         try:
             nb = run_chapter(chapter, root, echo, timeout, log)
+            try:
+                made = freeze.outputs(nb, name, root)  # the films it wrote
+            except FileNotFoundError as e:
+                raise ChapterError(f"{name}: its output names {_relative(e.filename, root)}, which it did not write", nb)
         except ChapterError as e:
             if e.notebook is not None:
                 _write(e.notebook, failed)
             print(e, file=log)
             raise ChapterError(f"{e}\n  notebook so far: {_relative(failed, root)}; "
                                f"log: {_relative(log_path, root)}") from None
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             print("interrupted: no notebook written", file=log)
             raise
-    nb.metadata[freeze.RECORD] = {"dependencies": made_from, "outputs": freeze.outputs(nb, name, root)}
+    cells = freeze.cells_hash(json.loads(nbformat.writes(nb)))  # as the file will hold them
+    nb.metadata[freeze.RECORD] = {"dependencies": made_from, "outputs": made, "cells": cells}
     _write(nb, target)
     failed.unlink(missing_ok=True)
     return target
@@ -197,18 +196,19 @@ def _write(nb, path: Path) -> None:
 def execute_all(chapters: list[Path], root: Path = ROOT, jobs: int = 2, timeout: int = TIMEOUT) -> int:
     """Execute the chapters, `jobs` at a time, each in a process of its own (`python -m
     lib.book.run CHAPTER`, its output printed whole when it ends). After a failure, or Ctrl-C, no
-    other chapter starts; those running finish. Returns 1 if one failed, else 0."""
-    failed, stop = [], threading.Event()
+    other chapter starts; those running finish, unless this process is stopped: then they stop too."""
+    stop, running = threading.Event(), []
 
     def one(chapter: Path) -> None:
         if not stop.is_set():
-            done = subprocess.run([sys.executable, "-m", "lib.book.run", str(chapter), "--root", str(root),
-                                   "--timeout", str(timeout)], cwd=ROOT, capture_output=True, text=True,
-                                  env={**ONE_THREAD, **os.environ})  # a thread count the user set wins
-            print(done.stdout, end="", flush=True)
-            print(done.stderr, end="", file=sys.stderr, flush=True)
+            running.append(done := subprocess.Popen(
+                [sys.executable, "-m", "lib.book.run", str(chapter), "--root", str(root), "--timeout", str(timeout)],
+                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                env={**ONE_THREAD, **os.environ}))  # a thread count the user set wins
+            out, err = done.communicate()
+            print(out, end="", flush=True)
+            print(err, end="", file=sys.stderr, flush=True)
             if done.returncode:
-                failed.append(chapter)
                 stop.set()
 
     pool = ThreadPoolExecutor(jobs)
@@ -216,8 +216,11 @@ def execute_all(chapters: list[Path], root: Path = ROOT, jobs: int = 2, timeout:
         list(pool.map(one, chapters))
     finally:
         stop.set()
+        for process in running:  # Ctrl-C or a kill: no chapter goes on alone (one that ended is left be)
+            if process.poll() is None:
+                process.terminate()
         pool.shutdown(cancel_futures=True)
-    return 1 if failed else 0
+    return 1 if any(process.returncode for process in running) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: this book)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops it, even if its parent ignored it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # and a kill cleans up as Ctrl-C does
     if args.jobs < 1 or args.timeout < 1:
         parser.error(f"--jobs and --timeout must be at least 1, got {args.jobs} and {args.timeout}")
     root = args.root.resolve()
