@@ -1,7 +1,7 @@
 """The book's one figure style. Call `use_style()` once per chapter (the shared setup does).
 
 Importing this module changes nothing; `use_style()` sets Matplotlib's rcParams explicitly.
-Figure size and dpi are left to `_quarto.yml` (Quarto's setup cell and the runner set them).
+Figure size and dpi are left to `_quarto.yml` (the runner's first cell sets them; lib/book/run.py).
 """
 from __future__ import annotations
 
