@@ -1,8 +1,8 @@
 """When a chapter must execute again. Its notebook (`_notebooks/chapters/conv.ipynb`) records a
 hash of each thing its results depend on: the chapter and its includes; `requirements.txt`; the
 figure settings; the project's modules it imports (from `lib/` or the root), those they import,
-and each package's `__init__.py` (an import by a computed name is refused: it can't be followed);
-every file under `data/` when one of those names `data` in a string; and each film or poster it
+and each package's `__init__.py` (what can't be followed, as an import by a computed name, is
+refused); every file under `data/` when one of those names it in a path; and each film or poster it
 wrote for its page. It is fresh while all are unchanged and the notebook is as it was written
 (`python -m lib.book.run --explain` says why a chapter is stale, and what it depends on).
 """

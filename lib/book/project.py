@@ -41,7 +41,7 @@ def _flatten(entries):
 
 
 def figure_options(doc: Document, root: Path = ROOT) -> dict:
-    """A chapter's figure size, dpi and format, with Quarto's precedence: its defaults, then
+    """A chapter's figure size and dpi (positive numbers), with Quarto's precedence: its defaults, then
     `_quarto.yml` (top level, then `format: html:`), then the chapter's front matter likewise."""
     options = dict(FIGURE_DEFAULTS)
     for source in (config(root), doc.front_matter):
